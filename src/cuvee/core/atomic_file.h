@@ -1,0 +1,43 @@
+// Files that appear whole or not at all: content is written to a temporary file beside the
+// target and renamed over it on commit(). An AtomicFile destroyed before commit() removes
+// its temporary, so an error or a crash never leaves half-written output under the target
+// name.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string_view>
+
+namespace cuvee {
+
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path target);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(const void* data, size_t size);
+  void write(std::string_view text) { write(text.data(), text.size()); }
+  // Bytes written so far.
+  uint64_t size() const { return size_; }
+  // Flushes, syncs and renames the temporary over the target.
+  void commit();
+
+  const std::filesystem::path& target() const { return target_; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  std::FILE* file_ = nullptr;
+  uint64_t size_ = 0;
+  bool committed_ = false;
+};
+
+// Writes `content` to `path` atomically.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// Reads a whole file; the error names the file.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace cuvee

@@ -1,0 +1,79 @@
+// A tokenised domain on disk, as `cuvee import` writes it:
+//
+//   DIR/NAME/train.bin, train.idx      Megatron token files, one sequence per document, each
+//                                      document followed by the tokenizer's end-of-document id
+//   DIR/NAME/heldout.bin, heldout.idx  the held-out split (documents chosen by text hash)
+//   DIR/NAME/manifest.json             counts, tokenizer, checksums (written last: a domain
+//                                      without a manifest is incomplete)
+//
+// Commands take `--data PATH...` where each PATH is a domain folder or a folder of domains.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "cuvee/corpus/indexed_dataset.h"
+
+namespace cuvee {
+
+struct TokenizerInfo {
+  std::string kind;        // "bytes" or "sentencepiece"
+  std::string model;       // path of the SentencePiece model ("" for bytes)
+  std::string model_hash;  // xxh3-64 of the model file, hex ("" for bytes)
+  uint64_t vocab_size = 0;
+  int32_t eos_id = 0;
+  bool operator==(const TokenizerInfo&) const = default;
+};
+
+struct SplitInfo {
+  uint64_t documents = 0;
+  uint64_t tokens = 0;
+  std::string bin_hash;  // xxh3-64 of the .bin file, hex
+  std::string idx_hash;  // xxh3-64 of the .idx file, hex
+};
+
+struct DomainManifest {
+  std::string name;
+  TokenizerInfo tokenizer;
+  std::string dtype;
+  double heldout_fraction = 0;
+  SplitInfo train;
+  SplitInfo heldout;
+  uint64_t skipped_bad = 0;              // documents skipped by --skip-bad
+  std::vector<std::string> sources;      // input files, as given
+  nlohmann::json to_json() const;
+  static DomainManifest from_json(const nlohmann::json& json, const std::filesystem::path& where);
+};
+
+class Domain {
+ public:
+  explicit Domain(const std::filesystem::path& dir);
+  const std::string& name() const { return manifest_.name; }
+  const std::filesystem::path& dir() const { return dir_; }
+  const DomainManifest& manifest() const { return manifest_; }
+  const IndexedDataset& train() const { return train_; }
+  const IndexedDataset& heldout() const { return heldout_; }
+
+ private:
+  std::filesystem::path dir_;
+  DomainManifest manifest_;
+  IndexedDataset train_;
+  IndexedDataset heldout_;
+};
+
+// The domain folders named by `paths` (each a domain folder, with manifest.json, or a folder
+// whose subfolders are domains), sorted by domain name. Errors if none is found, if a name
+// repeats, or if the domains were tokenised differently.
+std::vector<std::filesystem::path> find_domains(std::span<const std::filesystem::path> paths);
+
+// Opens every domain found by find_domains.
+std::vector<std::unique_ptr<Domain>> open_domains(std::span<const std::filesystem::path> paths);
+
+}  // namespace cuvee
