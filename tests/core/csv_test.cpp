@@ -46,7 +46,9 @@ TEST(Csv, NumbersRoundTrip) {
   EXPECT_EQ(csv_field("plain"), "plain");
 }
 
-TEST(Csv, EmptyFileIsAnError) { EXPECT_THROW(parse_csv("", "e.csv"), Error); }
+TEST(Csv, EmptyFileIsAnError) {
+  EXPECT_THROW(parse_csv("", "e.csv"), Error);
+}
 
 }  // namespace
 }  // namespace cuvee

@@ -21,7 +21,9 @@ size_t CsvTable::column(std::string_view name) const {
   return *index;
 }
 
-std::string CsvTable::where(size_t row) const { return fmt::format("{}:{}", path.string(), lines[row]); }
+std::string CsvTable::where(size_t row) const {
+  return fmt::format("{}:{}", path.string(), lines[row]);
+}
 
 double CsvTable::number(size_t row, size_t col) const {
   const std::string& cell = rows[row][col];
@@ -96,7 +98,9 @@ CsvTable parse_csv(std::string_view text, const std::filesystem::path& name) {
   return table;
 }
 
-CsvTable read_csv(const std::filesystem::path& path) { return parse_csv(read_file(path), path); }
+CsvTable read_csv(const std::filesystem::path& path) {
+  return parse_csv(read_file(path), path);
+}
 
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);

@@ -23,9 +23,11 @@ Mixture Mixture::parse(std::string_view spec) {
     }
     std::string_view value_text = item.substr(eq + 1);
     double value = 0;
-    auto [ptr, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+    auto [ptr, ec] =
+        std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
     if (ec != std::errc() || ptr != value_text.data() + value_text.size()) {
-      fail("mixture '{}': weight of '{}' is not a number: '{}'", spec, item.substr(0, eq), value_text);
+      fail("mixture '{}': weight of '{}' is not a number: '{}'", spec, item.substr(0, eq),
+           value_text);
     }
     std::string name(item.substr(0, eq));
     for (const auto& existing : mixture.domains) {
@@ -67,7 +69,8 @@ Mixture Mixture::normalised() const {
   double total = 0;
   for (size_t i = 0; i < weights.size(); ++i) {
     if (!std::isfinite(weights[i]) || weights[i] < 0) {
-      fail("mixture: weight of '{}' must be finite and non-negative, got {}", domains[i], weights[i]);
+      fail("mixture: weight of '{}' must be finite and non-negative, got {}", domains[i],
+           weights[i]);
     }
     total += weights[i];
   }

@@ -17,7 +17,9 @@ int64_t now_ns() {
 }
 }  // namespace
 
-void Progress::set_enabled(bool enabled) { g_enabled = enabled; }
+void Progress::set_enabled(bool enabled) {
+  g_enabled = enabled;
+}
 
 Progress::Progress(std::string label, uint64_t total, std::string unit)
     : label_(std::move(label)),
@@ -28,14 +30,15 @@ Progress::Progress(std::string label, uint64_t total, std::string unit)
   next_print_ns_ = now_ns() + (tty_ ? 250'000'000 : 10'000'000'000);
 }
 
-Progress::~Progress() { finish(); }
+// Work that ended in an error prints no final line.
+Progress::~Progress() = default;
 
 void Progress::advance(uint64_t amount) {
   done_.fetch_add(amount, std::memory_order_relaxed);
   int64_t now = now_ns();
   int64_t due = next_print_ns_.load(std::memory_order_relaxed);
-  if (now >= due && next_print_ns_.compare_exchange_strong(
-                        due, now + (tty_ ? 250'000'000 : 10'000'000'000))) {
+  if (now >= due &&
+      next_print_ns_.compare_exchange_strong(due, now + (tty_ ? 250'000'000 : 10'000'000'000))) {
     print(false);
   }
 }
@@ -49,8 +52,7 @@ void Progress::finish() {
 void Progress::print(bool final) {
   if (!g_enabled) return;
   std::lock_guard lock(print_mutex_);
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   uint64_t done = done_.load();
   uint64_t total = total_.load();
   double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;

@@ -21,7 +21,7 @@ class Progress {
 
   void advance(uint64_t amount = 1);
   void set_total(uint64_t total) { total_ = total; }
-  // Prints the final line (also done by the destructor).
+  // Prints the final line.
   void finish();
 
   // Silences every Progress in the process (tests, --quiet).

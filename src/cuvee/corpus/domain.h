@@ -46,8 +46,8 @@ struct DomainManifest {
   double heldout_fraction = 0;
   SplitInfo train;
   SplitInfo heldout;
-  uint64_t skipped_bad = 0;              // documents skipped by --skip-bad
-  std::vector<std::string> sources;      // input files, as given
+  uint64_t skipped_bad = 0;          // documents skipped by --skip-bad
+  std::vector<std::string> sources;  // input files, as given
   nlohmann::json to_json() const;
   static DomainManifest from_json(const nlohmann::json& json, const std::filesystem::path& where);
 };

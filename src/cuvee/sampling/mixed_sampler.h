@@ -24,8 +24,8 @@ struct Draw {
 };
 
 struct SamplerState {
-  uint64_t step = 0;                // the next step to be drawn
-  std::vector<uint64_t> consumed;   // sequences drawn so far, per domain
+  uint64_t step = 0;               // the next step to be drawn
+  std::vector<uint64_t> consumed;  // sequences drawn so far, per domain
   bool operator==(const SamplerState&) const = default;
 };
 

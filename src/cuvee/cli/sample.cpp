@@ -1,0 +1,131 @@
+// cuvee sample: draw a run's batches without training — per-domain counts, epochs, and a digest
+// of the token stream (same seed ⇒ same digest, on any thread count).
+#include <xxhash.h>
+
+#include <future>
+
+#include <CLI/CLI.hpp>
+
+#include "cuvee/cli/command.h"
+#include "cuvee/core/error.h"
+#include "cuvee/core/hash.h"
+#include "cuvee/core/mixture.h"
+#include "cuvee/core/progress.h"
+#include "cuvee/core/threads.h"
+#include "cuvee/corpus/domain.h"
+#include "cuvee/sampling/mixed_sampler.h"
+#include "cuvee/sampling/token_windows.h"
+
+namespace cuvee::cli {
+namespace {
+
+struct SampleArgs {
+  std::vector<std::filesystem::path> data;
+  std::string weights;
+  uint64_t steps = 100;
+  size_t batch = 8;
+  uint64_t seq = 256;
+  uint64_t seed = 0;
+  int threads = 0;
+};
+
+std::vector<double> resolve_weights(const std::string& spec,
+                                    const std::vector<std::unique_ptr<Domain>>& domains) {
+  std::vector<double> weights;
+  if (spec == "natural" || spec == "uniform") {
+    for (const auto& d : domains)
+      weights.push_back(spec == "uniform" ? 1.0 : static_cast<double>(d->train().tokens()));
+  } else {
+    std::vector<std::string> names;
+    for (const auto& d : domains) names.push_back(d->name());
+    Mixture mixture = Mixture::parse(spec);
+    for (const auto& name : mixture.domains) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        fail("--weights names domain '{}', which is not in --data (found: {})", name,
+             fmt::join(names, ", "));
+      }
+    }
+    for (const auto& name : names) {
+      auto it = std::find(mixture.domains.begin(), mixture.domains.end(), name);
+      weights.push_back(
+          it == mixture.domains.end() ? 0.0 : mixture.weights[it - mixture.domains.begin()]);
+    }
+  }
+  Mixture all;
+  for (size_t i = 0; i < domains.size(); ++i) all.domains.push_back(domains[i]->name());
+  all.weights = weights;
+  return all.normalised().weights;
+}
+
+void run(const SampleArgs& args) {
+  auto domains = open_domains(args.data);
+  std::vector<double> weights = resolve_weights(args.weights, domains);
+  std::vector<TokenWindows> windows;
+  std::vector<uint64_t> sequences;
+  for (size_t i = 0; i < domains.size(); ++i) {
+    windows.emplace_back(domains[i]->train(), args.seq);
+    sequences.push_back(weights[i] > 0 ? windows.back().count()
+                                       : std::max<uint64_t>(1, windows.back().count()));
+    if (weights[i] > 0 && windows.back().count() == 0) {
+      fail("domain '{}' has {} tokens, fewer than one sequence of {} + 1", domains[i]->name(),
+           domains[i]->train().tokens(), args.seq);
+    }
+  }
+  MixedSampler sampler(sequences, args.seed);
+  const int threads = args.threads > 0 ? args.threads : default_threads();
+  const size_t width = args.seq + 1;
+  std::vector<int32_t> tokens(args.batch * width);
+  std::vector<uint64_t> counts(domains.size());
+  XXH3_state_t* digest = XXH3_createState();
+  XXH3_64bits_reset(digest);
+  Progress progress("sample", args.steps * args.batch * args.seq, "tokens");
+  for (uint64_t step = 0; step < args.steps; ++step) {
+    auto draws = sampler.next(weights, args.batch);
+    std::vector<std::future<void>> parts;
+    const size_t per_part = (draws.size() + threads - 1) / threads;
+    for (size_t begin = 0; begin < draws.size(); begin += per_part) {
+      parts.push_back(std::async(std::launch::async, [&, begin] {
+        for (size_t j = begin; j < std::min(draws.size(), begin + per_part); ++j) {
+          windows[draws[j].domain].read(draws[j].sequence, tokens.data() + j * width);
+        }
+      }));
+    }
+    for (auto& part : parts) part.get();
+    for (const auto& draw : draws) ++counts[draw.domain];
+    XXH3_64bits_update(digest, tokens.data(), tokens.size() * sizeof(int32_t));
+    progress.advance(args.batch * args.seq);
+  }
+  progress.finish();
+  uint64_t hash = XXH3_64bits_digest(digest);
+  XXH3_freeState(digest);
+
+  fmt::print("{:<20} {:>8} {:>10} {:>10} {:>8}\n", "domain", "weight", "sequences", "share",
+             "epochs");
+  for (size_t i = 0; i < domains.size(); ++i) {
+    fmt::print("{:<20} {:>8.4f} {:>10} {:>10.4f} {:>8.3f}\n", domains[i]->name(), weights[i],
+               counts[i],
+               static_cast<double>(counts[i]) / static_cast<double>(args.steps * args.batch),
+               weights[i] > 0 ? sampler.epochs(static_cast<uint32_t>(i)) : 0.0);
+  }
+  fmt::print("digest {}\n", hex64(hash));
+}
+
+Action setup(CLI::App& app) {
+  auto args = std::make_shared<SampleArgs>();
+  app.add_option("--data", args->data, "Domain folders, or folders of domains")->required();
+  app.add_option("--weights", args->weights,
+                 "a=0.5,b=0.5 (unnamed domains get 0), 'natural' or 'uniform'")
+      ->required();
+  app.add_option("--steps", args->steps, "Steps")->capture_default_str();
+  app.add_option("--batch", args->batch, "Sequences per step")->capture_default_str();
+  app.add_option("--seq", args->seq, "Tokens per sequence (context length)")->capture_default_str();
+  app.add_option("--seed", args->seed, "Seed")->capture_default_str();
+  app.add_option("--threads", args->threads, "Reader threads (default: all cores)");
+  return [args] { run(*args); };
+}
+
+const Registration registration(
+    "sample", "Draw mixed batches as training would: counts, epochs, token digest", setup);
+
+}  // namespace
+}  // namespace cuvee::cli

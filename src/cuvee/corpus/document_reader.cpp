@@ -1,0 +1,264 @@
+#include "cuvee/corpus/document_reader.h"
+
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "cuvee/core/error.h"
+#include "cuvee/core/utf8.h"
+
+namespace cuvee {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_json_input(const fs::path& path) {
+  std::string name = path.filename().string();
+  if (ends_with(name, ".zst")) name.resize(name.size() - 4);
+  return ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson");
+}
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
+}
+
+}  // namespace
+
+// Lines of one file, decompressing zstd on the fly.
+class DocumentReader::Source {
+ public:
+  explicit Source(const fs::path& path) : path_(path), zstd_(ends_with(path.string(), ".zst")) {
+    file_ = std::fopen(path.c_str(), "rb");
+    if (file_ == nullptr) fail("cannot read {}: {}", path.string(), std::strerror(errno));
+    if (zstd_) stream_ = ZSTD_createDStream();
+  }
+  ~Source() {
+    if (file_ != nullptr) std::fclose(file_);
+    if (stream_ != nullptr) ZSTD_freeDStream(stream_);
+  }
+
+  // The next line without its newline; false at end of file.
+  bool read_line(std::string& line) {
+    line.clear();
+    while (true) {
+      if (pos_ < data_.size()) {
+        const char* start = data_.data() + pos_;
+        const void* newline = std::memchr(start, '\n', data_.size() - pos_);
+        if (newline != nullptr) {
+          size_t length = static_cast<const char*>(newline) - start;
+          line.append(start, length);
+          pos_ += length + 1;
+          ++line_number_;
+          return true;
+        }
+        line.append(start, data_.size() - pos_);
+        pos_ = data_.size();
+      }
+      if (!refill()) {
+        if (line.empty()) return false;
+        ++line_number_;
+        return true;
+      }
+    }
+  }
+
+  uint64_t line_number() const { return line_number_; }
+  uint64_t bytes_consumed() const { return consumed_; }
+
+ private:
+  bool refill() {
+    data_.clear();
+    pos_ = 0;
+    if (!zstd_) {
+      data_.resize(1 << 20);
+      size_t n = std::fread(data_.data(), 1, data_.size(), file_);
+      if (n == 0 && std::ferror(file_))
+        fail("cannot read {}: {}", path_.string(), std::strerror(errno));
+      data_.resize(n);
+      consumed_ += n;
+      return n > 0;
+    }
+    while (data_.empty()) {
+      if (in_pos_ == in_.size()) {
+        in_.resize(ZSTD_DStreamInSize());
+        size_t n = std::fread(in_.data(), 1, in_.size(), file_);
+        if (n == 0) {
+          if (std::ferror(file_)) fail("cannot read {}: {}", path_.string(), std::strerror(errno));
+          if (!frame_done_) fail("{}: truncated zstd stream", path_.string());
+          return false;
+        }
+        in_.resize(n);
+        in_pos_ = 0;
+        consumed_ += n;
+      }
+      data_.resize(ZSTD_DStreamOutSize());
+      ZSTD_inBuffer input{in_.data(), in_.size(), in_pos_};
+      ZSTD_outBuffer output{data_.data(), data_.size(), 0};
+      size_t ret = ZSTD_decompressStream(stream_, &output, &input);
+      if (ZSTD_isError(ret))
+        fail("{}: corrupt zstd data: {}", path_.string(), ZSTD_getErrorName(ret));
+      frame_done_ = ret == 0;
+      in_pos_ = input.pos;
+      data_.resize(output.pos);
+    }
+    return true;
+  }
+
+  fs::path path_;
+  bool zstd_;
+  std::FILE* file_ = nullptr;
+  ZSTD_DStream* stream_ = nullptr;
+  std::string data_;
+  size_t pos_ = 0;
+  std::string in_;
+  size_t in_pos_ = 0;
+  bool frame_done_ = true;
+  uint64_t line_number_ = 0;
+  uint64_t consumed_ = 0;
+};
+
+DocumentReader::DocumentReader(std::vector<fs::path> inputs, ReaderOptions options)
+    : inputs_(std::move(inputs)), options_(std::move(options)) {
+  if (inputs_.empty()) fail("no input files given");
+  for (const auto& path : inputs_) {
+    std::error_code error;
+    auto status = fs::status(path, error);
+    if (error || !fs::exists(status)) fail("cannot read {}: no such file", path.string());
+    if (!fs::is_regular_file(status)) fail("cannot read {}: not a regular file", path.string());
+    std::FILE* probe = std::fopen(path.c_str(), "rb");
+    if (probe == nullptr) fail("cannot read {}: {}", path.string(), std::strerror(errno));
+    std::fclose(probe);
+    total_bytes_ += fs::file_size(path);
+  }
+}
+
+DocumentReader::~DocumentReader() = default;
+
+uint64_t DocumentReader::bytes_read() const {
+  return finished_bytes_ + (source_ ? source_->bytes_consumed() : 0);
+}
+
+bool DocumentReader::open_next() {
+  if (source_) {
+    finished_bytes_ += source_->bytes_consumed();
+    source_.reset();
+  }
+  if (next_input_ >= inputs_.size()) return false;
+  source_ = std::make_unique<Source>(inputs_[next_input_++]);
+  return true;
+}
+
+bool DocumentReader::next_batch(std::vector<RawDocument>& batch, size_t max_bytes) {
+  size_t buffered = 0;
+  std::string line;
+  if (!source_ && !open_next()) return false;
+  while (buffered < max_bytes) {
+    size_t file = next_input_ - 1;
+    bool json = is_json_input(inputs_[file]);
+    if (json) {
+      if (!source_->read_line(line)) {
+        if (!open_next()) break;
+        continue;
+      }
+      if (is_blank(line)) continue;
+      buffered += line.size();
+      batch.push_back({std::move(line), true, file, source_->line_number()});
+      line = std::string();
+    } else if (options_.split == TextSplit::kFile) {
+      RawDocument doc{std::string(), false, file, 1};
+      bool first = true;
+      while (source_->read_line(line)) {
+        if (!first) doc.payload += '\n';
+        doc.payload += line;
+        first = false;
+      }
+      buffered += doc.payload.size();
+      batch.push_back(std::move(doc));
+      if (!open_next()) break;
+    } else {
+      RawDocument doc{std::string(), false, file, 0};
+      bool have_line = false;
+      while ((have_line = source_->read_line(line))) {
+        if (is_blank(line)) {
+          if (!doc.payload.empty()) break;
+          continue;
+        }
+        if (doc.payload.empty()) {
+          doc.line = source_->line_number();
+        } else {
+          doc.payload += '\n';
+        }
+        doc.payload += line;
+      }
+      if (!doc.payload.empty()) {
+        buffered += doc.payload.size();
+        batch.push_back(std::move(doc));
+      }
+      if (!have_line && !open_next()) break;
+    }
+  }
+  return !batch.empty();
+}
+
+ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file,
+                                    const std::string& text_key) {
+  ValidatedDocument result;
+  auto where = [&] { return fmt::format("{}:{}", file.string(), doc.line); };
+  // Checked on the raw payload so that a JSON line with bad bytes is reported as bad UTF-8,
+  // not as malformed JSON.
+  size_t bad = find_invalid_utf8(doc.payload);
+  if (bad != std::string_view::npos) {
+    result.error = fmt::format("{}: invalid UTF-8 at byte {} of the {}", where(), bad,
+                               doc.json ? "line" : "document");
+    result.reason = "invalid UTF-8";
+    return result;
+  }
+  if (doc.json) {
+    nlohmann::json object;
+    try {
+      object = nlohmann::json::parse(doc.payload);
+    } catch (const nlohmann::json::parse_error& e) {
+      result.error = fmt::format("{}: malformed JSON: {}", where(), e.what());
+      result.reason = "malformed JSON";
+      return result;
+    }
+    if (!object.is_object()) {
+      result.error =
+          fmt::format("{}: expected a JSON object, found {}", where(), object.type_name());
+      result.reason = "not a JSON object";
+      return result;
+    }
+    auto it = object.find(text_key);
+    if (it == object.end()) {
+      result.error =
+          fmt::format("{}: no '{}' field (name the text field with --text-key)", where(), text_key);
+      result.reason = "missing text field";
+      return result;
+    }
+    if (!it->is_string()) {
+      result.error = fmt::format("{}: field '{}' is {}, expected a string", where(), text_key,
+                                 it->type_name());
+      result.reason = "text not a string";
+      return result;
+    }
+    result.text = it->get<std::string>();
+  } else {
+    result.text = doc.payload;
+  }
+  if (result.text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    result.error = fmt::format("{}: empty document", where());
+    result.reason = "empty document";
+  }
+  return result;
+}
+
+}  // namespace cuvee

@@ -1,0 +1,135 @@
+#include "cuvee/corpus/domain.h"
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "cuvee/core/error.h"
+#include "cuvee/core/json_file.h"
+
+namespace cuvee {
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json split_json(const SplitInfo& split) {
+  return {{"documents", split.documents},
+          {"tokens", split.tokens},
+          {"bin_xxh3", split.bin_hash},
+          {"idx_xxh3", split.idx_hash}};
+}
+
+SplitInfo split_from_json(const nlohmann::json& json, const fs::path& where) {
+  SplitInfo split;
+  split.documents = json_field<uint64_t>(json, "documents", where);
+  split.tokens = json_field<uint64_t>(json, "tokens", where);
+  split.bin_hash = json_field<std::string>(json, "bin_xxh3", where);
+  split.idx_hash = json_field<std::string>(json, "idx_xxh3", where);
+  return split;
+}
+
+}  // namespace
+
+nlohmann::json DomainManifest::to_json() const {
+  return {{"format", "cuvee-domain/1"},
+          {"name", name},
+          {"tokenizer",
+           {{"kind", tokenizer.kind},
+            {"model", tokenizer.model},
+            {"model_xxh3", tokenizer.model_hash},
+            {"vocab_size", tokenizer.vocab_size},
+            {"eos_id", tokenizer.eos_id}}},
+          {"dtype", dtype},
+          {"heldout_fraction", heldout_fraction},
+          {"train", split_json(train)},
+          {"heldout", split_json(heldout)},
+          {"skipped_bad", skipped_bad},
+          {"sources", sources}};
+}
+
+DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::path& where) {
+  DomainManifest m;
+  auto format = json_field<std::string>(json, "format", where);
+  if (format != "cuvee-domain/1")
+    fail("{}: format '{}', expected 'cuvee-domain/1'", where.string(), format);
+  m.name = json_field<std::string>(json, "name", where);
+  const auto& tok = json.at("tokenizer");
+  m.tokenizer.kind = json_field<std::string>(tok, "kind", where);
+  m.tokenizer.model = json_field<std::string>(tok, "model", where);
+  m.tokenizer.model_hash = json_field<std::string>(tok, "model_xxh3", where);
+  m.tokenizer.vocab_size = json_field<uint64_t>(tok, "vocab_size", where);
+  m.tokenizer.eos_id = json_field<int32_t>(tok, "eos_id", where);
+  m.dtype = json_field<std::string>(json, "dtype", where);
+  m.heldout_fraction = json_field<double>(json, "heldout_fraction", where);
+  m.train = split_from_json(json.at("train"), where);
+  m.heldout = split_from_json(json.at("heldout"), where);
+  m.skipped_bad = json_field<uint64_t>(json, "skipped_bad", where);
+  m.sources = json_field<std::vector<std::string>>(json, "sources", where);
+  return m;
+}
+
+Domain::Domain(const fs::path& dir)
+    : dir_(dir),
+      manifest_(DomainManifest::from_json(read_json(dir / "manifest.json"), dir / "manifest.json")),
+      train_(dir / "train"),
+      heldout_(dir / "heldout") {
+  auto check = [&](const IndexedDataset& data, const SplitInfo& split, const char* which) {
+    if (data.documents() != split.documents || data.tokens() != split.tokens) {
+      fail("{}: manifest says {} documents and {} tokens in '{}', the files hold {} and {}",
+           (dir / "manifest.json").string(), split.documents, split.tokens, which, data.documents(),
+           data.tokens());
+    }
+  };
+  check(train_, manifest_.train, "train");
+  check(heldout_, manifest_.heldout, "heldout");
+}
+
+std::vector<fs::path> find_domains(std::span<const fs::path> paths) {
+  std::vector<fs::path> found;
+  for (const auto& path : paths) {
+    if (!fs::is_directory(path))
+      fail("{}: not a directory (expected a domain or a folder of domains)", path.string());
+    if (fs::exists(path / "manifest.json")) {
+      found.push_back(path);
+      continue;
+    }
+    std::vector<fs::path> inside;
+    for (const auto& entry : fs::directory_iterator(path)) {
+      if (entry.is_directory() && fs::exists(entry.path() / "manifest.json"))
+        inside.push_back(entry.path());
+    }
+    if (inside.empty()) {
+      fail("{}: no domain here (a domain folder holds manifest.json; run `cuvee import` first)",
+           path.string());
+    }
+    found.insert(found.end(), inside.begin(), inside.end());
+  }
+  std::sort(found.begin(), found.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  for (size_t i = 1; i < found.size(); ++i) {
+    if (found[i].filename() == found[i - 1].filename()) {
+      fail("domain '{}' found twice: {} and {}", found[i].filename().string(),
+           found[i - 1].string(), found[i].string());
+    }
+  }
+  return found;
+}
+
+std::vector<std::unique_ptr<Domain>> open_domains(std::span<const fs::path> paths) {
+  std::vector<std::unique_ptr<Domain>> domains;
+  for (const auto& dir : find_domains(paths)) domains.push_back(std::make_unique<Domain>(dir));
+  for (const auto& domain : domains) {
+    const auto& a = domains.front()->manifest().tokenizer;
+    const auto& b = domain->manifest().tokenizer;
+    if (a.kind != b.kind || a.model_hash != b.model_hash || a.vocab_size != b.vocab_size) {
+      fail(
+          "domains '{}' and '{}' were tokenised differently ({} {} vs {} {}); import them with "
+          "the same tokenizer",
+          domains.front()->name(), domain->name(), a.kind, a.model, b.kind, b.model);
+    }
+  }
+  return domains;
+}
+
+}  // namespace cuvee

@@ -1,0 +1,147 @@
+#include "cuvee/corpus/importer.h"
+
+#include <future>
+#include <map>
+#include <regex>
+
+#include "cuvee/core/error.h"
+#include "cuvee/core/hash.h"
+#include "cuvee/core/json_file.h"
+#include "cuvee/core/progress.h"
+#include "cuvee/core/threads.h"
+#include "cuvee/corpus/indexed_dataset.h"
+#include "cuvee/corpus/tokenizer.h"
+
+namespace cuvee {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fixed salt keeps the split independent of any other hash of the same text.
+constexpr uint64_t kHeldoutSalt = 0x6375766565686c64ULL;  // "cuveehld"
+
+struct EncodedDocument {
+  std::vector<int32_t> tokens;
+  std::string error;  // "file:line: what is wrong" when the document is bad
+  std::string reason;
+  bool heldout = false;
+};
+
+void check_domain_name(const std::string& name) {
+  static const std::regex valid("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  if (!std::regex_match(name, valid)) {
+    fail(
+        "domain name '{}' must start with a letter or digit and use only letters, digits, "
+        "'_', '-' and '.'",
+        name);
+  }
+}
+
+}  // namespace
+
+bool is_heldout(std::string_view text, double fraction) {
+  double u = static_cast<double>(hash64(text, kHeldoutSalt) >> 11) * 0x1.0p-53;
+  return u < fraction;
+}
+
+ImportReport import_domain(const ImportOptions& options) {
+  check_domain_name(options.domain);
+  if (!(options.heldout >= 0 && options.heldout < 1)) {
+    fail("--heldout must be in [0, 1), got {}", options.heldout);
+  }
+  DocumentReader reader(options.inputs, options.reader);
+  auto tokenizer = open_tokenizer(options.tokenizer);
+  const TokenizerInfo& info = tokenizer->info();
+  const DType dtype = dtype_for_vocab(info.vocab_size);
+  const int threads = options.threads > 0 ? options.threads : default_threads();
+
+  const fs::path dir = options.out / options.domain;
+  // A folder this import creates is removed again if the import fails.
+  struct NewFolder {
+    fs::path path;
+    bool keep = false;
+    ~NewFolder() {
+      std::error_code ignored;
+      if (!keep && !path.empty()) fs::remove(path, ignored);  // only if empty
+    }
+  } new_folder{fs::exists(dir) ? fs::path() : dir};
+  fs::create_directories(dir);
+  IndexedDatasetWriter train(dir / "train", dtype);
+  IndexedDatasetWriter heldout(dir / "heldout", dtype);
+
+  ImportReport report;
+  std::map<std::string, uint64_t> skipped;
+  Progress progress("import " + options.domain, reader.total_bytes(), "B");
+  std::vector<RawDocument> batch;
+  std::vector<EncodedDocument> encoded;
+  while (true) {
+    batch.clear();
+    if (!reader.next_batch(batch, options.batch_bytes)) break;
+    encoded.assign(batch.size(), {});
+    // Contiguous parts of the batch, one per thread; results land in input order.
+    std::vector<std::future<void>> parts;
+    const size_t per_part = (batch.size() + threads - 1) / threads;
+    for (size_t begin = 0; begin < batch.size(); begin += per_part) {
+      size_t end = std::min(batch.size(), begin + per_part);
+      parts.push_back(std::async(std::launch::async, [&, begin, end] {
+        for (size_t i = begin; i < end; ++i) {
+          auto doc =
+              validate_document(batch[i], reader.inputs()[batch[i].file], options.reader.text_key);
+          if (!doc.error.empty()) {
+            encoded[i].error = std::move(doc.error);
+            encoded[i].reason = std::move(doc.reason);
+            continue;
+          }
+          encoded[i].heldout = is_heldout(doc.text, options.heldout);
+          tokenizer->encode(doc.text, encoded[i].tokens);
+          encoded[i].tokens.push_back(info.eos_id);
+        }
+      }));
+    }
+    for (auto& part : parts) part.get();
+    for (auto& doc : encoded) {
+      if (!doc.error.empty()) {
+        if (!options.skip_bad)
+          fail("{} (use --skip-bad to skip such documents and count them)", doc.error);
+        ++skipped[doc.reason];
+        continue;
+      }
+      (doc.heldout ? heldout : train).add_document(doc.tokens);
+    }
+    progress.advance(reader.bytes_read() - report.bytes_read);
+    report.bytes_read = reader.bytes_read();
+  }
+  progress.finish();
+  if (train.documents() == 0) {
+    fail("domain '{}': no training documents (inputs empty, all bad, or all held out)",
+         options.domain);
+  }
+
+  DomainManifest& manifest = report.manifest;
+  manifest.name = options.domain;
+  manifest.tokenizer = info;
+  manifest.dtype = std::string(dtype_name(dtype));
+  manifest.heldout_fraction = options.heldout;
+  for (const auto& input : options.inputs) manifest.sources.push_back(input.string());
+  for (const auto& [reason, count] : skipped) {
+    manifest.skipped_bad += count;
+    report.skipped.emplace_back(reason, count);
+  }
+  // An old manifest goes first: while the new files replace the old, the domain reads as
+  // incomplete rather than as a mix of both.
+  fs::remove(dir / "manifest.json");
+  manifest.train = {train.documents(), train.tokens(), "", ""};
+  manifest.heldout = {heldout.documents(), heldout.tokens(), "", ""};
+  train.commit();
+  heldout.commit();
+  manifest.train.bin_hash = file_hash(dir / "train.bin");
+  manifest.train.idx_hash = file_hash(dir / "train.idx");
+  manifest.heldout.bin_hash = file_hash(dir / "heldout.bin");
+  manifest.heldout.idx_hash = file_hash(dir / "heldout.idx");
+  write_json(dir / "manifest.json", manifest.to_json());
+  new_folder.keep = true;
+  report.dir = dir;
+  return report;
+}
+
+}  // namespace cuvee
