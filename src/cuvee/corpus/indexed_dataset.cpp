@@ -216,7 +216,16 @@ void IndexedDataset::read_as(uint64_t start, uint64_t count, Out* out) const {
   }
   const std::byte* base = bin_.data() + start * dtype_size(dtype_);
   auto convert = [&]<typename In>(In) {
-    for (uint64_t i = 0; i < count; ++i) out[i] = static_cast<Out>(load<In>(base + i * sizeof(In)));
+    // Token arrays in .bin are aligned to their width (the mapping is page-aligned and every
+    // offset is a multiple of it), so the typed loop applies and vectorises; an unaligned
+    // foreign file falls back to byte-wise loads.
+    if (reinterpret_cast<uintptr_t>(base) % alignof(In) == 0) {
+      const In* tokens = reinterpret_cast<const In*>(base);
+      for (uint64_t i = 0; i < count; ++i) out[i] = static_cast<Out>(tokens[i]);
+    } else {
+      for (uint64_t i = 0; i < count; ++i)
+        out[i] = static_cast<Out>(load<In>(base + i * sizeof(In)));
+    }
   };
   switch (dtype_) {
     case DType::kUInt8:

@@ -12,7 +12,9 @@ class ByteTokenizer final : public Tokenizer {
  public:
   ByteTokenizer() { info_ = {"bytes", "", "", 257, 256}; }
   void encode(std::string_view text, std::vector<int32_t>& out) const override {
-    for (unsigned char c : text) out.push_back(c);
+    size_t start = out.size();
+    out.resize(start + text.size());
+    for (size_t i = 0; i < text.size(); ++i) out[start + i] = static_cast<unsigned char>(text[i]);
   }
   std::string decode(std::span<const int32_t> ids) const override {
     std::string text;
