@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
@@ -51,7 +52,7 @@ CsvTable parse_csv(std::string_view text, const std::filesystem::path& name) {
     while (!ended) {
       if (pos >= text.size()) {
         if (in_quotes) fail("{}:{}: unterminated quoted field", name.string(), record_line);
-        record.push_back(std::move(field));
+        record.push_back(std::exchange(field, {}));
         ended = true;
         break;
       }
@@ -71,12 +72,11 @@ CsvTable parse_csv(std::string_view text, const std::filesystem::path& name) {
       } else if (c == '"' && field.empty()) {
         in_quotes = true;
       } else if (c == ',') {
-        record.push_back(std::move(field));
-        field.clear();
+        record.push_back(std::exchange(field, {}));
       } else if (c == '\n' || c == '\r') {
         if (c == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
         ++line;
-        record.push_back(std::move(field));
+        record.push_back(std::exchange(field, {}));
         ended = true;
       } else {
         field += c;

@@ -32,7 +32,7 @@ class CounterRng {
   double uniform(uint64_t b) const { return static_cast<double>(bits(b) >> 11) * 0x1.0p-53; }
 
  private:
-  std::array<uint32_t, 2> key_;
+  std::array<uint32_t, 2> key_{};
   uint64_t a_;
 };
 

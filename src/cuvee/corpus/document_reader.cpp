@@ -51,16 +51,14 @@ class DocumentReader::Source {
     line.clear();
     while (true) {
       if (pos_ < data_.size()) {
-        const char* start = data_.data() + pos_;
-        const void* newline = std::memchr(start, '\n', data_.size() - pos_);
-        if (newline != nullptr) {
-          size_t length = static_cast<const char*>(newline) - start;
-          line.append(start, length);
-          pos_ += length + 1;
+        size_t newline = data_.find('\n', pos_);
+        if (newline != std::string::npos) {
+          line.append(data_, pos_, newline - pos_);
+          pos_ = newline + 1;
           ++line_number_;
           return true;
         }
-        line.append(start, data_.size() - pos_);
+        line.append(data_, pos_);
         pos_ = data_.size();
       }
       if (!refill()) {

@@ -215,16 +215,20 @@ void IndexedDataset::read_as(uint64_t start, uint64_t count, Out* out) const {
          tokens_);
   }
   const std::byte* base = bin_.data() + start * dtype_size(dtype_);
-  auto convert = [&]<typename In>(In) {
+  // int8 token files hold signed ids by definition, hence the signed widening below.
+  auto convert = [&]<typename In>(In) {  // NOLINT(bugprone-signed-char-misuse)
     // Token arrays in .bin are aligned to their width (the mapping is page-aligned and every
     // offset is a multiple of it), so the typed loop applies and vectorises; an unaligned
     // foreign file falls back to byte-wise loads.
     if (reinterpret_cast<uintptr_t>(base) % alignof(In) == 0) {
       const In* tokens = reinterpret_cast<const In*>(base);
-      for (uint64_t i = 0; i < count; ++i) out[i] = static_cast<Out>(tokens[i]);
+      for (uint64_t i = 0; i < count; ++i) {
+        out[i] = static_cast<Out>(tokens[i]);  // NOLINT(bugprone-signed-char-misuse)
+      }
     } else {
       for (uint64_t i = 0; i < count; ++i)
-        out[i] = static_cast<Out>(load<In>(base + i * sizeof(In)));
+        out[i] = static_cast<Out>(
+            load<In>(base + i * sizeof(In)));  // NOLINT(bugprone-signed-char-misuse)
     }
   };
   switch (dtype_) {
