@@ -1,0 +1,106 @@
+#include "cuvee/train/distributed.h"
+
+#include <chrono>
+#include <cstdlib>
+
+#include <torch/csrc/distributed/c10d/FileStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#ifdef CUVEE_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+
+#include "cuvee/core/error.h"
+
+namespace cuvee {
+
+namespace {
+// How long a collective may wait for the slowest rank before the group gives up.
+constexpr std::chrono::minutes kCollectiveTimeout{10};
+}  // namespace
+
+struct Communicator::Group {
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroup> process_group;
+  // Whether the backend takes tensors on `device` as they are (else they pass through the host).
+  bool device_native = true;
+  std::string name;
+};
+
+Communicator::Communicator(const GroupOptions& options, torch::Device device)
+    : rank_(options.rank), world_(options.world) {
+  if (world_ < 1 || rank_ < 0 || rank_ >= world_) {
+    fail("distributed: rank {} of world size {} is not a valid rank", rank_, world_);
+  }
+  if (world_ == 1) return;
+  group_ = std::make_unique<Group>();
+  try {
+    if (!options.store_file.empty()) {
+      group_->store = c10::make_intrusive<c10d::FileStore>(options.store_file.string(), world_);
+    } else {
+      c10d::TCPStoreOptions store_options;
+      store_options.port = options.master_port;
+      store_options.isServer = rank_ == 0;
+      store_options.numWorkers = world_;
+      store_options.timeout = kCollectiveTimeout;
+      group_->store = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store_options);
+    }
+#ifdef CUVEE_NCCL
+    if (device.is_cuda()) {
+      auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
+      nccl_options->timeout = kCollectiveTimeout;
+      group_->process_group =
+          c10::make_intrusive<c10d::ProcessGroupNCCL>(group_->store, rank_, world_, nccl_options);
+      group_->name = "nccl";
+      return;
+    }
+#endif
+    auto gloo_options = c10d::ProcessGroupGloo::Options::create(kCollectiveTimeout);
+    // GLOO_SOCKET_IFNAME picks the network interface, as in PyTorch; else the host name's
+    // address (or loopback when it does not resolve).
+    const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
+    gloo_options->devices.push_back(
+        interface != nullptr ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
+                             : c10d::ProcessGroupGloo::createDefaultDevice());
+    group_->process_group =
+        c10::make_intrusive<c10d::ProcessGroupGloo>(group_->store, rank_, world_, gloo_options);
+    group_->device_native = !device.is_cuda();
+    group_->name = "gloo";
+  } catch (const std::exception& e) {
+    fail("distributed: rank {} of {} could not join the group at {}: {}", rank_, world_,
+         options.store_file.empty()
+             ? options.master_addr + ":" + std::to_string(options.master_port)
+             : options.store_file.string(),
+         e.what());
+  }
+}
+
+Communicator::~Communicator() = default;
+
+const char* Communicator::backend() const {
+  return group_ ? group_->name.c_str() : "none";
+}
+
+void Communicator::all_reduce_sum(torch::Tensor& tensor) {
+  if (world_ == 1) return;
+  auto host = group_->device_native ? tensor : tensor.to(torch::kCPU);
+  std::vector<at::Tensor> tensors{host};
+  group_->process_group->allreduce(tensors)->wait();
+  if (!group_->device_native) tensor.copy_(host);
+}
+
+void Communicator::all_reduce_gradients(const std::vector<torch::Tensor>& parameters) {
+  if (world_ == 1) return;
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : parameters) grads.push_back(p.grad().reshape({-1}));
+  auto flat = torch::cat(grads);
+  all_reduce_sum(flat);
+  int64_t offset = 0;
+  for (const auto& p : parameters) {
+    auto grad = p.grad();
+    grad.copy_(flat.slice(0, offset, offset + grad.numel()).view_as(grad));
+    offset += grad.numel();
+  }
+}
+
+}  // namespace cuvee

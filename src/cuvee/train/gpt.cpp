@@ -1,0 +1,83 @@
+#include "cuvee/train/gpt.h"
+
+#include <cmath>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/linear.h>
+
+namespace cuvee {
+
+BlockImpl::BlockImpl(int64_t width, int64_t heads) : heads_(heads) {
+  ln1 = register_module("ln1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
+  qkv = register_module("qkv", torch::nn::Linear(width, 3 * width));
+  proj = register_module("proj", torch::nn::Linear(width, width));
+  ln2 = register_module("ln2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
+  fc = register_module("fc", torch::nn::Linear(width, 4 * width));
+  fc_out = register_module("fc_out", torch::nn::Linear(4 * width, width));
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& causal_mask) {
+  const int64_t batch = x.size(0), time = x.size(1), width = x.size(2);
+  const int64_t head_width = width / heads_;
+  // Attention: q, k, v of every head from one projection, [B, heads, T, head_width] each.
+  auto q_k_v = qkv(ln1(x)).view({batch, time, 3, heads_, head_width}).permute({2, 0, 3, 1, 4});
+  auto q = q_k_v[0], k = q_k_v[1], v = q_k_v[2];
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(head_width)));
+  scores = scores.masked_fill(causal_mask.slice(0, 0, time).slice(1, 0, time), -INFINITY);
+  auto attended = torch::matmul(scores.softmax(-1), v);  // [B, heads, T, head_width]
+  auto y = attended.transpose(1, 2).reshape({batch, time, width});
+  auto h = x + proj(y);
+  // MLP: width → 4·width → width with GELU (tanh approximation, as GPT-2).
+  return h + fc_out(torch::gelu(fc(ln2(h)), "tanh"));
+}
+
+GptImpl::GptImpl(const ModelShape& shape) : shape_(shape) {
+  wte = register_module("wte", torch::nn::Embedding(shape.vocab_size, shape.width));
+  wpe = register_module("wpe", torch::nn::Embedding(shape.context, shape.width));
+  blocks = register_module("blocks", torch::nn::ModuleList());
+  for (int64_t i = 0; i < shape.depth; ++i) blocks->push_back(Block(shape.width, shape.heads));
+  ln_f = register_module("ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({shape.width})));
+  causal_mask_ = register_buffer("causal_mask",
+                                 torch::ones({shape.context, shape.context}, torch::kBool).triu(1));
+}
+
+void GptImpl::initialize(uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const double residual_std = 0.02 / std::sqrt(2.0 * static_cast<double>(shape_.depth));
+  // Drawn on the CPU in a fixed order, then copied to the parameter's device, so every device
+  // starts from the same weights.
+  auto normal = [&](torch::Tensor& p, double std) {
+    auto values = torch::empty(p.sizes(), torch::kFloat32);
+    values.normal_(0.0, std, generator);
+    p.copy_(values);
+  };
+  normal(wte->weight, 0.02);
+  normal(wpe->weight, 0.02);
+  for (const auto& module : *blocks) {
+    auto& block = *module->as<Block>();
+    for (auto* linear : {&block.qkv, &block.proj, &block.fc, &block.fc_out}) {
+      bool residual = linear == &block.proj || linear == &block.fc_out;
+      normal((*linear)->weight, residual ? residual_std : 0.02);
+      (*linear)->bias.zero_();
+    }
+    for (auto* norm : {&block.ln1, &block.ln2}) {
+      (*norm)->weight.fill_(1.0);
+      (*norm)->bias.zero_();
+    }
+  }
+  ln_f->weight.fill_(1.0);
+  ln_f->bias.zero_();
+}
+
+torch::Tensor GptImpl::forward(const torch::Tensor& inputs) {
+  const int64_t time = inputs.size(1);
+  auto positions = torch::arange(time, inputs.options().dtype(torch::kInt64));
+  auto x = wte(inputs) + wpe(positions);
+  for (const auto& module : *blocks) x = module->as<Block>()->forward(x, causal_mask_);
+  // The output head is the token embedding, transposed (tied weights).
+  return torch::nn::functional::linear(ln_f(x), wte->weight);
+}
+
+}  // namespace cuvee

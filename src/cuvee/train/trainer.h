@@ -1,0 +1,59 @@
+// The training loop. Each step, plainly:
+//
+//   1. w ← policy.weights(); the sampler draws the step's global batch under w (every rank
+//      draws the same batch and takes its contiguous slice of slots)
+//   2. forward (bf16 autocast on CUDA), per-sequence losses, backward of Σ losses / B
+//   3. all-reduce the per-domain loss sums and counts (and the stop flag), then the gradients
+//   4. a non-finite domain loss or gradient norm stops the run here, naming step and domain;
+//      the last checkpoint on disk stays as it was
+//   5. clip the global gradient norm, AdamW step at the scheduled learning rate
+//   6. policy.observe(step, per-domain mean losses, counts); metrics line
+//   7. every eval_every steps and at step train.steps: held-out loss of every domain, also
+//      given to the policy (policy.observe_eval)
+//   8. every save_every steps, when the run stops (its last step, or Ctrl-C): checkpoint
+//
+// No libtorch types here: the study and the CLI drive training through this header.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cuvee/train/config.h"
+#include "cuvee/train/launch.h"
+
+namespace cuvee {
+
+struct TrainOptions {
+  std::filesystem::path out;  // run folder: checkpoint.pt, metrics.jsonl, observations.csv
+  uint64_t stop_step = 0;     // stop after this step (0: config.steps); the schedule still
+                              // spans config.steps, so a run stopped early resumes exactly
+  bool resume = false;        // continue from out/checkpoint.pt
+  GroupOptions group;         // this process's rank (world 1: no data parallelism)
+  int local_ranks = 1;        // ranks sharing this machine (they split its cores)
+  bool log = true;            // progress and evaluation lines on stderr (rank 0)
+};
+
+struct TrainResult {
+  uint64_t step = 0;         // steps completed
+  bool interrupted = false;  // stopped by request_stop() (checkpoint written)
+  std::vector<std::string> domains;
+  std::vector<double> eval_loss;  // the last evaluation's held-out loss per domain (empty
+                                  // if this call evaluated nothing)
+  double seconds = 0;             // wall time of the steps run by this call
+  double tokens_per_second = 0;   // training tokens over those steps' wall time
+  std::string device;             // "cpu" or "cuda:N"
+  int threads = 0;                // intra-op threads used
+};
+
+TrainResult train(const TrainConfig& config, const TrainOptions& options);
+
+// Asks running train() calls to stop after their current step and write a checkpoint.
+// Async-signal-safe (the CLI calls it from its SIGINT handler).
+void request_stop();
+
+// The name of a run folder's checkpoint.
+inline constexpr const char* kCheckpointFile = "checkpoint.pt";
+
+}  // namespace cuvee

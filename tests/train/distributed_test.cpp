@@ -1,0 +1,131 @@
+#include "cuvee/train/distributed.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "cuvee/core/error.h"
+#include "cuvee/train/trainer.h"
+#include "tiny_corpus.h"
+
+namespace cuvee {
+namespace {
+
+using testing::TempDir;
+
+TEST(Communicator, SumsOverRanksInThreads) {
+  TempDir dir;
+  std::vector<torch::Tensor> results(2);
+  std::vector<std::thread> ranks;
+  for (int rank = 0; rank < 2; ++rank) {
+    ranks.emplace_back([&, rank] {
+      GroupOptions group{rank, 2, "", 0, dir / "store"};
+      Communicator comm(group, torch::kCPU);
+      EXPECT_STREQ(comm.backend(), "gloo");
+      auto t = torch::full({3}, rank + 1.0, torch::kFloat64);
+      comm.all_reduce_sum(t);
+      results[rank] = t;
+    });
+  }
+  for (auto& t : ranks) t.join();
+  for (const auto& r : results)
+    EXPECT_TRUE(torch::equal(r, torch::full({3}, 3.0, torch::kFloat64)));
+}
+
+TEST(Communicator, SingleRankNeedsNoGroup) {
+  Communicator comm(GroupOptions{}, torch::kCPU);
+  EXPECT_STREQ(comm.backend(), "none");
+  auto t = torch::ones({2});
+  comm.all_reduce_sum(t);
+  EXPECT_TRUE(torch::equal(t, torch::ones({2})));
+  EXPECT_THROW(Communicator(GroupOptions{2, 2}, torch::kCPU), Error);
+}
+
+std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+// Two Gloo ranks, each training half of every global batch, record the same losses as one rank
+// training the whole batch (up to float32 rounding of the summed gradients).
+TEST(DataParallel, TwoRanksMatchOneRank) {
+  TempDir dir;
+  auto data = testing::make_tiny_corpus(dir);
+  auto config = testing::tiny_config(data);
+  config.steps = 8;
+  TrainOptions single;
+  single.out = dir / "one";
+  single.log = false;
+  train(config, single);
+
+  std::vector<std::thread> ranks;
+  std::vector<std::string> errors(2);
+  for (int rank = 0; rank < 2; ++rank) {
+    ranks.emplace_back([&, rank] {
+      TrainOptions options;
+      options.out = dir / "two";
+      options.log = false;
+      options.group = GroupOptions{rank, 2, "", 0, dir / "store"};
+      options.local_ranks = 2;
+      try {
+        train(config, options);
+      } catch (const std::exception& e) {
+        errors[rank] = e.what();
+      }
+    });
+  }
+  for (auto& t : ranks) t.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+
+  auto one = read_lines(dir / "one" / "metrics.jsonl");
+  auto two = read_lines(dir / "two" / "metrics.jsonl");
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) {
+    for (const auto& [key, value] : one[i].items()) {
+      ASSERT_TRUE(two[i].contains(key)) << key;
+      if (key.rfind("count.", 0) == 0 || key == "step" || key == "kind" || key == "tokens") {
+        EXPECT_EQ(two[i][key], value) << key;
+      } else if (value.is_number()) {
+        EXPECT_NEAR(two[i][key].get<double>(), value.get<double>(),
+                    1e-4 * std::abs(value.get<double>()))
+            << "line " << i << " " << key;
+      }
+    }
+  }
+}
+
+TEST(GroupFromEnvironment, ReadsTorchrunVariables) {
+  int local = 0;
+  ::unsetenv("WORLD_SIZE");
+  EXPECT_FALSE(group_from_environment(local).has_value());
+  EXPECT_EQ(local, 1);
+  ::setenv("WORLD_SIZE", "4", 1);
+  ::setenv("RANK", "3", 1);
+  ::setenv("MASTER_ADDR", "10.0.0.1", 1);
+  ::setenv("MASTER_PORT", "29400", 1);
+  ::setenv("LOCAL_WORLD_SIZE", "2", 1);
+  auto group = group_from_environment(local);
+  ASSERT_TRUE(group.has_value());
+  EXPECT_EQ(group->rank, 3);
+  EXPECT_EQ(group->world, 4);
+  EXPECT_EQ(group->master_addr, "10.0.0.1");
+  EXPECT_EQ(group->master_port, 29400);
+  EXPECT_EQ(local, 2);
+  ::setenv("RANK", "4", 1);
+  EXPECT_THROW(group_from_environment(local), Error);
+  ::setenv("RANK", "1", 1);
+  ::unsetenv("MASTER_PORT");
+  EXPECT_THROW(group_from_environment(local), Error);
+  for (const char* name : {"WORLD_SIZE", "RANK", "MASTER_ADDR", "LOCAL_WORLD_SIZE"}) {
+    ::unsetenv(name);
+  }
+}
+
+}  // namespace
+}  // namespace cuvee

@@ -1,0 +1,238 @@
+#include "cuvee/train/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "cuvee/core/atomic_file.h"
+#include "cuvee/core/csv.h"
+#include "cuvee/core/error.h"
+#include "tiny_corpus.h"
+
+namespace cuvee {
+namespace {
+
+using testing::TempDir;
+
+std::vector<nlohmann::json> read_metrics(const std::filesystem::path& dir) {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(dir / "metrics.jsonl");
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+std::vector<nlohmann::json> of_kind(const std::vector<nlohmann::json>& lines, const char* kind) {
+  std::vector<nlohmann::json> out;
+  for (const auto& line : lines) {
+    if (line.at("kind") == kind) out.push_back(line);
+  }
+  return out;
+}
+
+TrainOptions quiet(const std::filesystem::path& out, uint64_t stop = 0, bool resume = false) {
+  TrainOptions options;
+  options.out = out;
+  options.stop_step = stop;
+  options.resume = resume;
+  options.log = false;
+  return options;
+}
+
+std::string error_of(const TrainConfig& config, const TrainOptions& options) {
+  try {
+    train(config, options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::filesystem::path data = testing::make_tiny_corpus(dir);
+};
+
+TEST_F(TrainerTest, LossDecreases) {
+  auto config = testing::tiny_config(data);
+  config.steps = 60;
+  config.warmup_steps = 5;
+  config.lr = 1e-2;
+  config.eval_every = 20;
+  auto result = train(config, quiet(dir / "run"));
+  EXPECT_EQ(result.step, 60u);
+  auto steps = of_kind(read_metrics(dir / "run"), "step");
+  auto evals = of_kind(read_metrics(dir / "run"), "eval");
+  ASSERT_EQ(steps.size(), 60u);
+  ASSERT_EQ(evals.size(), 3u);
+  double first = steps.front().at("train_loss"), last = steps.back().at("train_loss");
+  EXPECT_NEAR(first, std::log(257.0), 0.3);  // an untrained model is near uniform
+  EXPECT_LT(last, first - 2.0);
+  for (const auto& domain : result.domains) {
+    std::string key = "eval_loss." + domain;
+    EXPECT_LT(evals[2].at(key).get<double>(), evals[0].at(key).get<double>()) << domain;
+  }
+}
+
+TEST_F(TrainerTest, WritesMetricsAndObservations) {
+  auto config = testing::tiny_config(data);
+  config.mixing = {{"policy", "fixed"}, {"weights", "code=1,prose=1,sums=0"}};
+  auto result = train(config, quiet(dir / "run"));
+  EXPECT_EQ(result.domains, (std::vector<std::string>{"code", "prose", "sums"}));
+  auto lines = read_metrics(dir / "run");
+  auto steps = of_kind(lines, "step");
+  auto evals = of_kind(lines, "eval");
+  ASSERT_EQ(steps.size(), 12u);
+  ASSERT_EQ(evals.size(), 3u);  // steps 4, 8, 12
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& s = steps[i];
+    EXPECT_EQ(s.at("step"), i + 1);
+    EXPECT_EQ(s.at("tokens"), (i + 1) * 8 * 32);
+    EXPECT_EQ(s.at("weights.code"), 0.5);
+    EXPECT_EQ(s.at("weights.sums"), 0.0);
+    EXPECT_EQ(s.at("count.code").get<int>() + s.at("count.prose").get<int>(), 8);
+    EXPECT_EQ(s.at("count.sums"), 0);
+    EXPECT_TRUE(s.at("train_loss.sums").is_null());
+    double mean = (s.at("train_loss.code").get<double>() * s.at("count.code").get<double>() +
+                   s.at("train_loss.prose").get<double>() * s.at("count.prose").get<double>()) /
+                  8;
+    EXPECT_NEAR(s.at("train_loss").get<double>(), mean, 1e-12);
+    EXPECT_GT(s.at("grad_norm").get<double>(), 0);
+  }
+  EXPECT_EQ(evals[0].at("step"), 4);
+  EXPECT_EQ(evals[2].at("step"), 12);
+  EXPECT_EQ(evals[2].at("eval_loss.sums").get<double>(), result.eval_loss[2]);
+
+  auto table = read_csv(dir / "run" / "observations.csv");
+  EXPECT_EQ(table.header, (std::vector<std::string>{"run", "step", "p.code", "p.prose", "p.sums",
+                                                    "loss.code", "loss.prose", "loss.sums"}));
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[1][0], "tiny");
+  EXPECT_EQ(table.rows[1][1], "8");
+  EXPECT_EQ(table.rows[1][2], "0.5");
+  EXPECT_EQ(table.rows[1][4], "0");
+  EXPECT_EQ(table.number(2, 7), result.eval_loss[2]);
+}
+
+TEST_F(TrainerTest, SameSeedSameBytes) {
+  auto config = testing::tiny_config(data);
+  train(config, quiet(dir / "a"));
+  train(config, quiet(dir / "b"));
+  EXPECT_EQ(read_file(dir / "a" / "metrics.jsonl"), read_file(dir / "b" / "metrics.jsonl"));
+  config.seed = 2;
+  train(config, quiet(dir / "c"));
+  EXPECT_NE(read_file(dir / "a" / "metrics.jsonl"), read_file(dir / "c" / "metrics.jsonl"));
+}
+
+// 6 steps, then 6 more from the checkpoint, equal 12 uninterrupted steps, byte for byte.
+TEST_F(TrainerTest, ResumeIsExact) {
+  auto config = testing::tiny_config(data);
+  config.mixing = {{"policy", "temperature"}, {"temperature", 2}};
+  train(config, quiet(dir / "whole"));
+  auto first = train(config, quiet(dir / "split", 6));
+  EXPECT_EQ(first.step, 6u);
+  auto second = train(config, quiet(dir / "split", 0, true));
+  EXPECT_EQ(second.step, 12u);
+  EXPECT_EQ(read_file(dir / "split" / "metrics.jsonl"), read_file(dir / "whole" / "metrics.jsonl"));
+  EXPECT_EQ(read_file(dir / "split" / "observations.csv"),
+            read_file(dir / "whole" / "observations.csv"));
+}
+
+// Lines written after the last checkpoint (a crash between checkpoints) are dropped on resume.
+TEST_F(TrainerTest, ResumeDropsWhatFollowedTheCheckpoint) {
+  auto config = testing::tiny_config(data);
+  train(config, quiet(dir / "whole"));
+  train(config, quiet(dir / "crashed", 4));
+  std::ofstream(dir / "crashed" / "metrics.jsonl", std::ios::app) << "{\"kind\":\"step\",\"ste";
+  std::ofstream(dir / "crashed" / "observations.csv", std::ios::app) << "tiny,5,0.1";
+  train(config, quiet(dir / "crashed", 0, true));
+  EXPECT_EQ(read_file(dir / "crashed" / "metrics.jsonl"),
+            read_file(dir / "whole" / "metrics.jsonl"));
+  EXPECT_EQ(read_file(dir / "crashed" / "observations.csv"),
+            read_file(dir / "whole" / "observations.csv"));
+}
+
+TEST_F(TrainerTest, StopRequestCheckpointsAndResumes) {
+  auto config = testing::tiny_config(data);
+  config.steps = 100000;  // the stop request ends it long before
+  auto metrics = dir / "stopped" / "metrics.jsonl";
+  std::thread stopper([&] {
+    while (!std::filesystem::exists(metrics) || std::filesystem::file_size(metrics) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    request_stop();
+  });
+  auto stopped = train(config, quiet(dir / "stopped"));
+  stopper.join();
+  EXPECT_TRUE(stopped.interrupted);
+  ASSERT_LT(stopped.step, 1000u);
+  EXPECT_TRUE(std::filesystem::exists(dir / "stopped" / kCheckpointFile));
+  auto resumed = train(config, quiet(dir / "stopped", stopped.step + 2, true));
+  EXPECT_FALSE(resumed.interrupted);
+  train(config, quiet(dir / "whole", stopped.step + 2));
+  EXPECT_EQ(read_file(metrics), read_file(dir / "whole" / "metrics.jsonl"));
+}
+
+TEST_F(TrainerTest, NonFiniteLossStopsNamingStepAndDomain) {
+  auto config = testing::tiny_config(data);
+  config.lr = 1e30;  // the first update throws the weights far enough to overflow float32
+  config.min_lr = 0;
+  config.warmup_steps = 0;
+  config.save_every = 1;
+  auto message = error_of(config, quiet(dir / "run"));
+  EXPECT_NE(message.find("step 2: the training loss of domain '"), std::string::npos) << message;
+  EXPECT_NE(message.find("not finite"), std::string::npos) << message;
+  // The step-1 checkpoint is kept and nothing of step 2 was recorded.
+  EXPECT_TRUE(std::filesystem::exists(dir / "run" / kCheckpointFile));
+  EXPECT_EQ(of_kind(read_metrics(dir / "run"), "step").size(), 1u);
+}
+
+TEST_F(TrainerTest, RefusesCheckpointOfAnotherShape) {
+  auto config = testing::tiny_config(data);
+  train(config, quiet(dir / "run", 2));
+  auto wider = config;
+  wider.model.width = 64;
+  auto message = error_of(wider, quiet(dir / "run", 0, true));
+  EXPECT_NE(message.find("holds a model of vocab 257, context 32, width 32, depth 2, heads 2"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("asks for vocab 257, context 32, width 64, depth 2, heads 2"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(TrainerTest, RefusesResumeWithOtherTrainingSettings) {
+  auto config = testing::tiny_config(data);
+  train(config, quiet(dir / "run", 2));
+  auto changed = config;
+  changed.lr = 1e-2;
+  EXPECT_NE(error_of(changed, quiet(dir / "run", 0, true)).find("train.lr"), std::string::npos);
+  auto mixed = config;
+  mixed.mixing = {{"policy", "uniform"}};
+  EXPECT_NE(error_of(mixed, quiet(dir / "run", 0, true)).find("mixing"), std::string::npos);
+  // Evaluation settings may change.
+  auto evaluation = config;
+  evaluation.eval_every = 3;
+  EXPECT_EQ(error_of(evaluation, quiet(dir / "run", 4, true)), "");
+}
+
+TEST_F(TrainerTest, RefusesToOverwriteOrResumeNothing) {
+  auto config = testing::tiny_config(data);
+  EXPECT_NE(error_of(config, quiet(dir / "run", 0, true)).find("nothing to resume"),
+            std::string::npos);
+  train(config, quiet(dir / "run", 2));
+  EXPECT_NE(error_of(config, quiet(dir / "run")).find("already holds a run"), std::string::npos);
+  EXPECT_NE(error_of(config, quiet(dir / "run", 2, true)).find("at step 2 already"),
+            std::string::npos);
+}
+
+TEST_F(TrainerTest, RefusesDomainsTooShortForTheContext) {
+  auto config = testing::tiny_config(data);
+  config.model.context = 4096;
+  EXPECT_NE(error_of(config, quiet(dir / "run")).find("fewer than one window"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cuvee
