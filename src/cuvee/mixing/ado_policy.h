@@ -1,0 +1,90 @@
+// ADO (Jiang et al. 2024, arXiv 2410.11820): per-domain scaling laws fitted online to the
+// training losses, proportions steered to the domains forecast to learn fastest (SPEC §2.2).
+//
+// Each step: n (examples seen) grows by the whole batch, as in the released code; the credit
+// h_k ← γ1·(share of domain k in the step) + (1 − γ1)·h_k (h starts at μ, the natural
+// proportions). From `start_step` on, every `refit_every` steps, each domain's step law
+// L̂_k(n) = ε_k + β_k·n^(−α_k) is refitted (ado_fit.h) to its loss history: missing
+// values carried forward, Savitzky–Golay smoothed (window `smooth_window`, order 3), the first
+// `ignore_steps` steps dropped, every 10th step kept; log-space residuals, Huber δ = 1e-3,
+// α ∈ [0, 0.8], log ε ≥ 0.5. Once fitted, every step:
+//   forecast  f_k = max(α_k, 0.05)·(L̂_k(n) − ε_k)/n          (−dL̂_k/dn, α floored as the code)
+//   ρ_k ∝ μ_k·h_k^s·f_k, clipped below at min_prob and renormalised
+//   π = γ2·ρ + (1 − γ2)·π̄, then π̄ ← π̄ + (ρ − π̄)/(t + 1), t ← t + 1
+// with π̄ = μ and t = 1 before the first ρ. Before the first fit π = μ. A domain whose
+// history holds fewer than 4 points after dropping and subsampling has no law and f_k = 0
+// (it keeps min_prob).
+//
+// Parameters: gamma1 (0.1), gamma2 (0.1), s (0.5), min_prob (0.01), refit_every (1000),
+// start_step (1000), ignore_steps (100), smooth_window (101), threads (the cores available:
+// domains are refitted in parallel; the result does not depend on it).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_params.h"
+
+namespace cuvee {
+
+struct AdoSettings {
+  double gamma1 = 0.1;
+  double gamma2 = 0.1;
+  double s = 0.5;
+  double min_prob = 0.01;
+  uint64_t refit_every = 1000;
+  uint64_t start_step = 1000;
+  uint64_t ignore_steps = 100;
+  uint64_t smooth_window = 101;
+  int threads = 1;              // domains refitted at once
+  std::vector<double> natural;  // μ
+};
+
+// One domain's fitted law; `fitted` false while its history is too short.
+struct AdoLaw {
+  bool fitted = false;
+  double epsilon = 0, beta = 0, alpha = 0;
+};
+
+class AdoPolicy final : public Policy {
+ public:
+  AdoPolicy(std::vector<std::string> domains, AdoSettings settings);
+
+  std::string name() const override { return "ado"; }
+  std::vector<double> weights() const override { return weights_; }
+  void observe(uint64_t step, std::span<const double> mean_loss,
+               std::span<const uint64_t> count) override;
+  nlohmann::json save_state() const override;
+  void load_state(const nlohmann::json& state) override;
+
+  // Refits every domain's law to the history so far (observe calls it on schedule).
+  void refit();
+  const std::vector<AdoLaw>& laws() const { return laws_; }
+  // The preference ρ of the last update (empty before the first fit).
+  const std::vector<double>& preference() const { return rho_; }
+
+ private:
+  void update_weights();
+
+  std::vector<std::string> domains_;
+  AdoSettings settings_;
+  std::vector<double> weights_;
+  std::vector<double> credit_;    // h
+  std::vector<double> mean_rho_;  // π̄
+  uint64_t rho_count_ = 1;        // t: π̄ holds μ as its first term
+  std::vector<double> rho_;
+  std::vector<AdoLaw> laws_;
+  std::vector<double> seen_;                 // n after each observed step
+  std::vector<uint64_t> first_;              // index of each domain's first observation
+  std::vector<std::vector<double>> series_;  // carried-forward losses from the first observation
+  uint64_t last_step_ = 0;
+  uint64_t last_refit_ = 0;  // step of the last refit; 0: none yet
+};
+
+std::unique_ptr<Policy> make_ado_policy(PolicyParams& params, const PolicyContext& context);
+
+}  // namespace cuvee
