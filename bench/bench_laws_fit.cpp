@@ -1,0 +1,153 @@
+// Fit time of BiMix and of the exponential law (Data Mixing Laws) on the published table
+// shared/data/mixinglaws-5mix/obs_70m.csv, against the same fits in SciPy (least_squares,
+// trust-region reflective, analytic Jacobians) from the same starts, run by
+// bench/peers/laws_fit.py in the same run. Prints the speed ratio and both objectives; exits 1
+// if cuvee's objective is worse than SciPy's on any domain.
+//
+// Usage: bench_laws_fit [--root REPO] [--repeats N]   (python: $CUVEE_PYTHON or python3)
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cuvee/core/json_file.h"
+#include "cuvee/core/rng.h"
+#include "cuvee/laws/law_fit.h"
+
+namespace fs = std::filesystem;
+using namespace cuvee;
+
+namespace {
+
+struct Case {
+  std::string law;
+  double huber;
+  bool skip_zero;
+  ObservationTable table;
+};
+
+// The data and starts fit_observations() uses for every domain of `c`, for the peer.
+nlohmann::json problems_of(const Case& c) {
+  nlohmann::json domains = nlohmann::json::array();
+  for (size_t d = 0; d < c.table.loss_domains.size(); ++d) {
+    LawContext context{c.table.proportion_domains, c.table.loss_domains[d],
+                       c.table.find_proportion_domain(c.table.loss_domains[d])};
+    auto law = make_law(c.law, context);
+    FitData data;
+    nlohmann::json r = nlohmann::json::array(), s = nlohmann::json::array();
+    for (size_t row = 0; row < c.table.rows(); ++row) {
+      auto p = c.table.proportion_row(row);
+      if (!c.table.has_loss(row, d)) continue;
+      if (c.skip_zero && p[*context.own_proportion] == 0) continue;
+      data.inputs.push_back({p, c.table.steps[row], 0});
+      data.losses.push_back(c.table.loss(row, d));
+      if (c.law == "bimix") {
+        r.push_back(p[*context.own_proportion]);
+      } else {
+        r.push_back(std::vector<double>(p.begin(), p.end()));
+      }
+      s.push_back(c.table.steps[row]);
+    }
+    nlohmann::json starts = nlohmann::json::array();
+    for (size_t i = 0; i < law->default_starts(); ++i) {
+      SequentialRng rng(0, Stream::kLawStarts, (uint64_t{d} << 32) | i);
+      starts.push_back(law->start(i, data, rng));
+    }
+    domains.push_back({{"law", c.law},
+                       {"name", c.table.loss_domains[d]},
+                       {"huber", c.huber},
+                       {"r", r},
+                       {"s", s},
+                       {"losses", data.losses},
+                       {"starts", starts}});
+  }
+  return domains;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The repository: this file is bench/bench_laws_fit.cpp under it, unless --root says.
+  fs::path root = fs::path(__FILE__).parent_path().parent_path();
+  int repeats = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--root") root = argv[i + 1];
+    if (flag == "--repeats") repeats = std::max(1, std::atoi(argv[i + 1]));
+  }
+  fs::path shared =
+      fs::exists(root / "shared/data") ? root / "shared/data" : root / "../shared/data";
+  fs::path obs = shared / "mixinglaws-5mix/obs_70m.csv";
+  const char* python_env = std::getenv("CUVEE_PYTHON");
+  std::string python = python_env != nullptr ? python_env : "python3";
+  try {
+    auto table = read_observations(obs);
+    std::vector<Case> cases = {{"bimix", 0.0, true, table},
+                               {"exponential", 0.05, false, table.at_step(30000)}};
+    nlohmann::json problems = {{"repeats", repeats}, {"laws", nlohmann::json::object()}};
+    for (const auto& c : cases) problems["laws"][c.law] = problems_of(c);
+    fs::path work = fs::temp_directory_path() / fmt::format("cuvee-bench-laws-{}", ::getpid());
+    fs::create_directories(work);
+    write_json(work / "problems.json", problems);
+    std::string command =
+        fmt::format("{} {} {} {}", python, (root / "bench/peers/laws_fit.py").string(),
+                    (work / "problems.json").string(), (work / "peer.json").string());
+    if (std::system(command.c_str()) != 0) {
+      std::fprintf(
+          stderr,
+          "bench_laws_fit: the SciPy peer failed: %s\n(set CUVEE_PYTHON to a python3 with scipy)\n",
+          command.c_str());
+      return 2;
+    }
+    auto peer = read_json(work / "peer.json");
+    fs::remove_all(work);
+
+    std::printf(
+        "Law fits on obs_70m.csv (Ye et al. 2024, 70M models): cuvee (Ceres LM, 1 thread) vs "
+        "SciPy least_squares (trf), same starts, median of %d runs\n",
+        repeats);
+    bool worse = false;
+    for (const auto& c : cases) {
+      TableFitOptions options;
+      options.fit.huber = c.huber;
+      options.fit.threads = 1;
+      options.skip_zero_proportions = c.skip_zero;
+      std::vector<double> times;
+      LawFit fit;
+      for (int r = 0; r < repeats; ++r) {
+        auto begin = std::chrono::steady_clock::now();
+        fit = fit_observations(c.law, c.table, options);
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
+      }
+      double ours = median(times), theirs = peer[c.law]["seconds"].get<double>();
+      std::printf("\n%-12s %zu domains x %zu starts, %s: cuvee %.4f s, scipy %.4f s, ratio %.1fx\n",
+                  c.law.c_str(), fit.loss_domains.size(), fit.fits[0].starts,
+                  c.huber > 0 ? "Huber 0.05" : "least squares", ours, theirs, theirs / ours);
+      std::printf("  %-10s %18s %18s\n", "domain", "cuvee objective", "scipy objective");
+      for (size_t d = 0; d < fit.loss_domains.size(); ++d) {
+        double a = fit.fits[d].objective;
+        double b = peer[c.law]["objectives"][fit.loss_domains[d]].get<double>();
+        bool ok = a <= b * (1 + 1e-9);
+        worse = worse || !ok;
+        std::printf("  %-10s %18.10e %18.10e %s\n", fit.loss_domains[d].c_str(), a, b,
+                    ok ? "" : "WORSE");
+      }
+    }
+    return worse ? 1 : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_laws_fit: %s\n", e.what());
+    return 2;
+  }
+}
