@@ -4,7 +4,8 @@
 // bench/peers/laws_fit.py in the same run. Prints the speed ratio and both objectives; exits 1
 // if cuvee's objective is worse than SciPy's on any domain.
 //
-// Usage: bench_laws_fit [--root REPO] [--repeats N]   (python: $CUVEE_PYTHON or python3)
+// Usage: bench_laws_fit [--root REPO] [--repeats N]
+// (python: $CUVEE_PYTHON, else /usr/bin/python3, else python3 on PATH)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -89,8 +90,12 @@ int main(int argc, char** argv) {
   fs::path shared =
       fs::exists(root / "shared/data") ? root / "shared/data" : root / "../shared/data";
   fs::path obs = shared / "mixinglaws-5mix/obs_70m.csv";
+  // Debian's python3-scipy belongs to the system interpreter, which a pyenv or venv python3
+  // earlier on PATH may lack.
   const char* python_env = std::getenv("CUVEE_PYTHON");
-  std::string python = python_env != nullptr ? python_env : "python3";
+  std::string python = python_env != nullptr            ? python_env
+                       : fs::exists("/usr/bin/python3") ? "/usr/bin/python3"
+                                                        : "python3";
   try {
     auto table = read_observations(obs);
     std::vector<Case> cases = {{"bimix", 0.0, true, table},

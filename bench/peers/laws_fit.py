@@ -65,6 +65,8 @@ def fit(problem):
 
 
 def main():
+    # Starts far from the optimum overflow exp() on the way; least_squares recovers from them.
+    np.seterr(over="ignore")
     problems = json.load(open(sys.argv[1]))
     repeats = problems["repeats"]
     result = {}

@@ -10,12 +10,12 @@ namespace {
 // Starts follow the grid of the paper's notebook (yegcjs/mixinglaws, mix_5_domains.ipynb:
 // log c in [-2, 1.5], k in [-10, 1], every t_j drawn from U[0, 0.1)), coarser: with k folded
 // into t by the gauge, t_j = k0 + U[0, 0.1).
-constexpr int kLogCSteps = 4;
-constexpr int kK0Steps = 6;
-constexpr int kRepeats = 2;
+constexpr size_t kLogCSteps = 4;
+constexpr size_t kK0Steps = 6;
+constexpr size_t kRepeats = 2;
 
-double grid_value(int i, int steps, double lo, double hi) {
-  return lo + (hi - lo) * i / (steps - 1);
+double grid_value(size_t i, size_t steps, double lo, double hi) {
+  return lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(steps - 1);
 }
 
 }  // namespace
@@ -69,8 +69,8 @@ size_t ExponentialLaw::default_starts() const {
 std::vector<double> ExponentialLaw::start(size_t index, const FitData&, SequentialRng& rng) const {
   double log_c, k0;
   if (index < default_starts()) {
-    log_c = grid_value(static_cast<int>(index % kLogCSteps), kLogCSteps, -2, 1.5);
-    k0 = grid_value(static_cast<int>(index / kLogCSteps % kK0Steps), kK0Steps, -10, 1);
+    log_c = grid_value(index % kLogCSteps, kLogCSteps, -2, 1.5);
+    k0 = grid_value(index / kLogCSteps % kK0Steps, kK0Steps, -10, 1);
   } else {
     log_c = -2 + 3.5 * rng.uniform();
     k0 = -10 + 11 * rng.uniform();

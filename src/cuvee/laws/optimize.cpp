@@ -283,6 +283,7 @@ std::vector<double> epoch_caps(const std::vector<double>& tokens, double max_epo
     fail("--total-tokens must be a finite number > 0, got {}", format_number(total_tokens));
   }
   std::vector<double> caps;
+  caps.reserve(tokens.size());
   for (double t : tokens) caps.push_back(std::min(1.0, t * max_epochs / total_tokens));
   return caps;
 }
