@@ -4,8 +4,8 @@
 //     Debian's python3-torch: /usr/bin/python3, or $CUVEE_PYTHON): ms/step and tokens/s;
 //   - the machine's sgemm peak (torch::mm on square float32 matrices, best of several sizes):
 //     the step's achieved matmul FLOP/s (ModelShape::flops_per_token) as a fraction of it.
-// Rounds alternate cuvee and the peer; each side's best round counts (other load on the machine
-// only ever slows a round down).
+// Rounds alternate the sgemm peak, cuvee and the peer; each one's best round counts (other load
+// on the machine only ever slows a round down).
 //
 // Usage: bench_train_step [--steps N] [--rounds R] [--threads T] [--config TOML]
 #include <cstdio>
@@ -121,9 +121,9 @@ int main(int argc, char** argv) {
   fmt::print("model: {} ({:.2f}M parameters), batch {} x {} tokens, {} threads\n", shape.describe(),
              shape.parameters() / 1e6, config.batch_size, shape.context, threads);
 
-  const double peak = sgemm_peak_flops();
-  double ours = 1e300, peer = 1e300;
+  double peak = 0, ours = 1e300, peer = 1e300;
   for (int r = 0; r < rounds; ++r) {
+    peak = std::max(peak, sgemm_peak_flops());
     ours = std::min(ours, cuvee_step_seconds(config, shape, steps));
     peer = std::min(peer, peer_step_seconds(config, shape, steps, threads));
   }

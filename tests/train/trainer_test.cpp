@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -74,6 +75,28 @@ TEST_F(TrainerTest, LossDecreases) {
     std::string key = "eval_loss." + domain;
     EXPECT_LT(evals[2].at(key).get<double>(), evals[0].at(key).get<double>()) << domain;
   }
+}
+
+// On localpile itself when it has been built (`make localpile` writes data/domains; or set
+// CUVEE_LOCALPILE to its domains folder): a byte-level corpus is easy, this is the real one.
+TEST(TrainerOnLocalpile, LossDecreases) {
+  const char* env = std::getenv("CUVEE_LOCALPILE");
+  std::filesystem::path domains =
+      env != nullptr ? env : std::filesystem::path(CUVEE_SOURCE_DIR) / "data" / "domains";
+  if (!std::filesystem::exists(domains)) GTEST_SKIP() << "no localpile at " << domains;
+  TempDir dir;
+  auto config = testing::tiny_config(domains);
+  config.steps = 40;
+  config.eval_every = 20;
+  auto result = train(config, quiet(dir / "run"));
+  auto steps = of_kind(read_metrics(dir / "run"), "step");
+  auto evals = of_kind(read_metrics(dir / "run"), "eval");
+  ASSERT_EQ(evals.size(), 2u);
+  EXPECT_GE(result.domains.size(), 5u);
+  double first = steps.front().at("train_loss");
+  EXPECT_NEAR(first, std::log(8192.0), 0.5);
+  EXPECT_LT(evals[1].at("eval_loss").get<double>(), evals[0].at("eval_loss").get<double>());
+  EXPECT_LT(evals[1].at("eval_loss").get<double>(), first - 1.0);
 }
 
 TEST_F(TrainerTest, WritesMetricsAndObservations) {

@@ -25,6 +25,9 @@ struct Command {
 
 std::vector<Command>& commands();
 
+// The program's command line as it was given (for commands that hand it on).
+std::vector<std::string>& invocation();
+
 struct Registration {
   Registration(std::string path, std::string description, Setup setup);
 };

@@ -17,6 +17,11 @@ std::vector<Command>& commands() {
   return registry;
 }
 
+std::vector<std::string>& invocation() {
+  static std::vector<std::string> arguments;
+  return arguments;
+}
+
 Registration::Registration(std::string path, std::string description, Setup setup) {
   commands().push_back({std::move(path), std::move(description), std::move(setup)});
 }
@@ -25,13 +30,17 @@ Registration::Registration(std::string path, std::string description, Setup setu
 
 int main(int argc, char** argv) {
   using namespace cuvee::cli;
+  invocation().assign(argv, argv + argc);
   CLI::App app{"cuvee: decide what a language model is pretrained on", "cuvee"};
   app.require_subcommand(1);
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress lines on stderr");
 
-  // Groups ("law", "tokenizer", ...) are created on demand from the commands' paths.
-  std::map<std::string, CLI::App*> groups;
+  // Groups ("law", "tokenizer", ...) are created on demand from the commands' paths. A command
+  // may also be a group ("select" and "select density"): then it runs when none of its
+  // subcommands is named.
+  std::map<std::string, CLI::App*> nodes;  // by path: "law", "law fit"
+  std::vector<std::pair<size_t, CLI::App*>> leaves;  // (words in the path, its subcommand)
   std::map<CLI::App*, Action> actions;
   auto& registry = commands();
   std::sort(registry.begin(), registry.end(),
@@ -39,21 +48,25 @@ int main(int argc, char** argv) {
   try {
     for (auto& command : registry) {
       std::istringstream words(command.path);
-      std::string word, prefix;
-      CLI::App* parent = &app;
       std::vector<std::string> parts;
-      while (words >> word) parts.push_back(word);
+      for (std::string word; words >> word;) parts.push_back(word);
+      CLI::App* parent = &app;
+      std::string path;
       for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        prefix += parts[i] + " ";
-        auto& group = groups[prefix];
-        if (group == nullptr) {
-          group = parent->add_subcommand(parts[i], "Commands: " + parts[i] + " ...");
-          group->require_subcommand(1);
+        path += (i > 0 ? " " : "") + parts[i];
+        auto& node = nodes[path];
+        if (node == nullptr) {
+          node = parent->add_subcommand(parts[i], "Commands: " + path + " ...");
+          node->require_subcommand(1);
+        } else if (actions.count(node) > 0) {
+          node->require_subcommand(0, 1);  // a command of its own too
         }
-        parent = group;
+        parent = node;
       }
       CLI::App* sub = parent->add_subcommand(parts.back(), command.description);
+      nodes[command.path] = sub;
       actions[sub] = command.setup(*sub);
+      leaves.emplace_back(parts.size(), sub);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cuvee: internal error while registering commands: %s\n", e.what());
@@ -68,12 +81,16 @@ int main(int argc, char** argv) {
   cuvee::Progress::set_enabled(!quiet);
 
   try {
-    for (auto& [sub, action] : actions) {
-      if (sub->parsed()) {
-        action();
-        return 0;
+    // The deepest parsed command is the one named ("select density", not "select").
+    CLI::App* chosen = nullptr;
+    size_t depth = 0;
+    for (auto& [words, sub] : leaves) {
+      if (sub->parsed() && words > depth) {
+        chosen = sub;
+        depth = words;
       }
     }
+    if (chosen != nullptr) actions[chosen]();
   } catch (const cuvee::Error& e) {
     std::fprintf(stderr, "cuvee: error: %s\n", e.what());
     return 1;

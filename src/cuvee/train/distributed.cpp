@@ -22,8 +22,8 @@ constexpr std::chrono::minutes kCollectiveTimeout{10};
 struct Communicator::Group {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroup> process_group;
-  // Whether the backend takes tensors on `device` as they are (else they pass through the host).
-  bool device_native = true;
+  // Where the backend wants its tensors: the host for Gloo, the GPU for NCCL.
+  torch::Device device = torch::kCPU;
   std::string name;
 };
 
@@ -51,6 +51,7 @@ Communicator::Communicator(const GroupOptions& options, torch::Device device)
       nccl_options->timeout = kCollectiveTimeout;
       group_->process_group =
           c10::make_intrusive<c10d::ProcessGroupNCCL>(group_->store, rank_, world_, nccl_options);
+      group_->device = device;
       group_->name = "nccl";
       return;
     }
@@ -64,7 +65,6 @@ Communicator::Communicator(const GroupOptions& options, torch::Device device)
                              : c10d::ProcessGroupGloo::createDefaultDevice());
     group_->process_group =
         c10::make_intrusive<c10d::ProcessGroupGloo>(group_->store, rank_, world_, gloo_options);
-    group_->device_native = !device.is_cuda();
     group_->name = "gloo";
   } catch (const std::exception& e) {
     fail("distributed: rank {} of {} could not join the group at {}: {}", rank_, world_,
@@ -83,10 +83,11 @@ const char* Communicator::backend() const {
 
 void Communicator::all_reduce_sum(torch::Tensor& tensor) {
   if (world_ == 1) return;
-  auto host = group_->device_native ? tensor : tensor.to(torch::kCPU);
-  std::vector<at::Tensor> tensors{host};
+  const bool moved = tensor.device() != group_->device;
+  auto reduced = moved ? tensor.to(group_->device) : tensor;
+  std::vector<at::Tensor> tensors{reduced};
   group_->process_group->allreduce(tensors)->wait();
-  if (!group_->device_native) tensor.copy_(host);
+  if (moved) tensor.copy_(reduced);
 }
 
 void Communicator::all_reduce_gradients(const std::vector<torch::Tensor>& parameters) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/ops/_scaled_dot_product_attention.h>
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/linear.h>
 
@@ -17,15 +18,15 @@ BlockImpl::BlockImpl(int64_t width, int64_t heads) : heads_(heads) {
   fc_out = register_module("fc_out", torch::nn::Linear(4 * width, width));
 }
 
-torch::Tensor BlockImpl::forward(const torch::Tensor& x, const torch::Tensor& causal_mask) {
+torch::Tensor BlockImpl::forward(const torch::Tensor& x) {
   const int64_t batch = x.size(0), time = x.size(1), width = x.size(2);
   const int64_t head_width = width / heads_;
-  // Attention: q, k, v of every head from one projection, [B, heads, T, head_width] each.
+  // Attention: q, k, v of every head from one projection, [B, heads, T, head_width] each, then
+  // softmax(q·kᵀ / sqrt(head_width), causally masked) · v by libtorch's fused operator.
   auto q_k_v = qkv(ln1(x)).view({batch, time, 3, heads_, head_width}).permute({2, 0, 3, 1, 4});
-  auto q = q_k_v[0], k = q_k_v[1], v = q_k_v[2];
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(head_width)));
-  scores = scores.masked_fill(causal_mask.slice(0, 0, time).slice(1, 0, time), -INFINITY);
-  auto attended = torch::matmul(scores.softmax(-1), v);  // [B, heads, T, head_width]
+  auto attended = std::get<0>(at::_scaled_dot_product_attention(
+      q_k_v[0], q_k_v[1], q_k_v[2], /*attn_mask=*/{}, /*dropout_p=*/0.0,
+      /*need_attn_weights=*/false, /*is_causal=*/true));
   auto y = attended.transpose(1, 2).reshape({batch, time, width});
   auto h = x + proj(y);
   // MLP: width → 4·width → width with GELU (tanh approximation, as GPT-2).
@@ -38,8 +39,6 @@ GptImpl::GptImpl(const ModelShape& shape) : shape_(shape) {
   blocks = register_module("blocks", torch::nn::ModuleList());
   for (int64_t i = 0; i < shape.depth; ++i) blocks->push_back(Block(shape.width, shape.heads));
   ln_f = register_module("ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({shape.width})));
-  causal_mask_ = register_buffer("causal_mask",
-                                 torch::ones({shape.context, shape.context}, torch::kBool).triu(1));
 }
 
 void GptImpl::initialize(uint64_t seed) {
@@ -75,7 +74,7 @@ torch::Tensor GptImpl::forward(const torch::Tensor& inputs) {
   const int64_t time = inputs.size(1);
   auto positions = torch::arange(time, inputs.options().dtype(torch::kInt64));
   auto x = wte(inputs) + wpe(positions);
-  for (const auto& module : *blocks) x = module->as<Block>()->forward(x, causal_mask_);
+  for (const auto& module : *blocks) x = module->as<Block>()->forward(x);
   // The output head is the token embedding, transposed (tied weights).
   return torch::nn::functional::linear(ln_f(x), wte->weight);
 }

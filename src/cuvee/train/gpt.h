@@ -20,8 +20,8 @@ namespace cuvee {
 class BlockImpl : public torch::nn::Module {
  public:
   BlockImpl(int64_t width, int64_t heads);
-  // x: [B, T, width]; causal_mask: [T, T], true above the diagonal (positions not to attend).
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& causal_mask);
+  // x: [B, T, width] → [B, T, width]
+  torch::Tensor forward(const torch::Tensor& x);
 
   torch::nn::LayerNorm ln1{nullptr}, ln2{nullptr};
   torch::nn::Linear qkv{nullptr}, proj{nullptr}, fc{nullptr}, fc_out{nullptr};
@@ -48,7 +48,6 @@ class GptImpl : public torch::nn::Module {
 
  private:
   ModelShape shape_;
-  torch::Tensor causal_mask_;
 };
 TORCH_MODULE(Gpt);
 

@@ -16,7 +16,6 @@
 
 #include <fmt/format.h>
 
-#include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 
 extern char** environ;
@@ -77,19 +76,6 @@ std::optional<GroupOptions> group_from_environment(int& local_ranks) {
     local_ranks = integer_variable("LOCAL_WORLD_SIZE", 1, group.world);
   }
   return group;
-}
-
-std::vector<std::string> own_command_line() {
-  std::string bytes = read_file("/proc/self/cmdline");
-  std::vector<std::string> args;
-  size_t start = 0;
-  while (start < bytes.size()) {
-    size_t end = bytes.find('\0', start);
-    if (end == std::string::npos) end = bytes.size();
-    args.push_back(bytes.substr(start, end - start));
-    start = end + 1;
-  }
-  return args;
 }
 
 int launch_local_ranks(int nproc, const std::vector<std::string>& command) {

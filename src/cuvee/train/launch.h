@@ -26,14 +26,12 @@ struct GroupOptions {
 // the variable that is missing or malformed. `local_ranks` gets LOCAL_WORLD_SIZE (1 if unset).
 std::optional<GroupOptions> group_from_environment(int& local_ranks);
 
-// Runs `command` (argv[0] is the program) as `nproc` ranks on this machine, with RANK,
+// Runs `command` (its argv[0] is ignored: the ranks run this program's own executable,
+// /proc/self/exe) as `nproc` ranks on this machine, with RANK,
 // LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a free MASTER_PORT set,
 // and waits for them. If a rank fails, the others are killed. Ctrl-C reaches every rank (they
 // checkpoint and exit); the launcher itself ignores it and waits. Returns the exit status to
 // exit with: 0 when every rank succeeded, else the first failure's.
 int launch_local_ranks(int nproc, const std::vector<std::string>& command);
-
-// This process's own command line, from /proc/self/cmdline.
-std::vector<std::string> own_command_line();
 
 }  // namespace cuvee

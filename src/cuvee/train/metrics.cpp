@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cuvee/core/csv.h"
@@ -43,9 +44,9 @@ MetricsLog::MetricsLog(const fs::path& dir, std::string run, std::vector<std::st
       open_for_append(dir_ / kObservationsFile, fresh, fresh ? 0 : resume_bytes->second);
   if (fresh) {
     std::string header = "run,step";
-    for (const auto& d : domains_) header += "," + csv_field("p." + d);
-    for (const auto& d : domains_) header += "," + csv_field("loss." + d);
-    append(observations_, header + "\n");
+    for (const auto& d : domains_) header += fmt::format(",{}", csv_field("p." + d));
+    for (const auto& d : domains_) header += fmt::format(",{}", csv_field("loss." + d));
+    append(observations_, header + '\n');
   }
 }
 
@@ -68,13 +69,15 @@ void MetricsLog::step(const StepRecord& record) {
   line["lr"] = record.lr;
   line["tokens"] = record.tokens;
   line["grad_norm"] = record.grad_norm;
-  for (size_t i = 0; i < domains_.size(); ++i) line["weights." + domains_[i]] = record.weights[i];
+  for (size_t i = 0; i < domains_.size(); ++i)
+    line[fmt::format("weights.{}", domains_[i])] = record.weights[i];
   for (size_t i = 0; i < domains_.size(); ++i) {
-    auto& loss = line["train_loss." + domains_[i]];
+    auto& loss = line[fmt::format("train_loss.{}", domains_[i])];
     if (record.count[i] > 0) loss = record.domain_loss[i];
   }
-  for (size_t i = 0; i < domains_.size(); ++i) line["count." + domains_[i]] = record.count[i];
-  append(metrics_, line.dump() + "\n");
+  for (size_t i = 0; i < domains_.size(); ++i)
+    line[fmt::format("count.{}", domains_[i])] = record.count[i];
+  append(metrics_, line.dump() + '\n');
 }
 
 void MetricsLog::eval(uint64_t step, std::span<const double> eval_loss,
@@ -85,13 +88,14 @@ void MetricsLog::eval(uint64_t step, std::span<const double> eval_loss,
   double sum = 0;
   for (double loss : eval_loss) sum += loss;
   line["eval_loss"] = sum / static_cast<double>(eval_loss.size());
-  for (size_t i = 0; i < domains_.size(); ++i) line["eval_loss." + domains_[i]] = eval_loss[i];
-  append(metrics_, line.dump() + "\n");
+  for (size_t i = 0; i < domains_.size(); ++i)
+    line[fmt::format("eval_loss.{}", domains_[i])] = eval_loss[i];
+  append(metrics_, line.dump() + '\n');
 
-  std::string row = csv_field(run_) + "," + std::to_string(step);
-  for (double p : proportions) row += "," + format_number(p);
-  for (double loss : eval_loss) row += "," + format_number(loss);
-  append(observations_, row + "\n");
+  std::string row = fmt::format("{},{}", csv_field(run_), step);
+  for (double p : proportions) row += fmt::format(",{}", format_number(p));
+  for (double loss : eval_loss) row += fmt::format(",{}", format_number(loss));
+  append(observations_, row + '\n');
 }
 
 std::pair<uint64_t, uint64_t> MetricsLog::sync() {

@@ -170,7 +170,6 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
   const uint64_t first = state.step + 1;
   std::vector<int64_t> tokens(local_batch * (context + 1));
   auto start_time = std::chrono::steady_clock::now();
-  model->train();
   uint64_t step = first;
   try {
     for (; step <= last; ++step) {
@@ -242,7 +241,8 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
 
       // 7. Held-out evaluation.
       if (step % config.eval_every == 0 || step == config.steps) {
-        result.eval_loss = evaluate(model, data, eval_windows, comm, local_batch, device);
+        // No activations are kept for a backward pass, so evaluation takes twice the batch.
+        result.eval_loss = evaluate(model, data, eval_windows, comm, 2 * local_batch, device);
         for (size_t d = 0; d < domains; ++d) {
           if (!std::isfinite(result.eval_loss[d])) {
             fail(

@@ -32,10 +32,10 @@ void on_signal(int signal) {
   ::signal(signal, SIG_DFL);
 }
 
-// The command line without --nproc, for the ranks to run.
+// The command line without --nproc, for the ranks to run (argv[0] is replaced by the launcher).
 std::vector<std::string> rank_command() {
   std::vector<std::string> command;
-  auto args = own_command_line();
+  const auto& args = invocation();
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--nproc") {
       ++i;

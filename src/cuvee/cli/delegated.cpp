@@ -1,0 +1,63 @@
+// Commands that need libtorch run in a second program, `cuvee-torch`, beside `cuvee`.
+//
+// Why two programs: SentencePiece, which import and the tokenizer commands use, carries its own
+// copy of protobuf (3.14) inside libsentencepiece, and libtorch brings the system's protobuf
+// (3.21). In one process the two copies' symbols interpose and SentencePiece aborts on its
+// version check. No command needs both, so `cuvee` (everything but libtorch) registers the
+// libtorch commands by name — the build reads them from src/cuvee/cli/torch/*.cpp — and hands
+// the whole command line to `cuvee-torch`, which sits in the same folder. Users see one program.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "cuvee/cli/command.h"
+#include "cuvee/core/error.h"
+
+namespace cuvee::cli {
+namespace {
+
+std::filesystem::path torch_program() {
+  std::error_code error;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) fail("cannot locate the cuvee program (/proc/self/exe): {}", error.message());
+  return self.parent_path() / "cuvee-torch";
+}
+
+[[noreturn]] void hand_over() {
+  auto program = torch_program();
+  std::vector<std::string> arguments = invocation();
+  arguments[0] = program.string();
+  std::vector<char*> pointers;
+  for (auto& argument : arguments) pointers.push_back(argument.data());
+  pointers.push_back(nullptr);
+  ::execv(program.c_str(), pointers.data());
+  fail("cannot run {}: {} (build it with `make`)", program.string(), std::strerror(errno));
+}
+
+Action setup(CLI::App& app) {
+  // Everything after the command, --help included, is cuvee-torch's to parse.
+  app.set_help_flag();
+  app.prefix_command();
+  app.allow_extras();
+  return [] { hand_over(); };
+}
+
+// One registration per libtorch command; CUVEE_TORCH_COMMANDS is "train;score perplexity;...".
+const bool registered = [] {
+  std::istringstream names(CUVEE_TORCH_COMMANDS);
+  std::string name;
+  static std::vector<Registration> registrations;
+  registrations.reserve(16);
+  while (std::getline(names, name, ';')) {
+    if (!name.empty()) registrations.emplace_back(name, "(libtorch) run `cuvee " + name + " --help`", setup);
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace cuvee::cli
