@@ -1,0 +1,103 @@
+// cuvee score askllm: Ask-LLM quality scores (P("yes")) of every document from an
+// OpenAI-compatible server; resumable (scores arrive in OUT.partial, see partial_scores.h).
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cuvee/cli/command.h"
+#include "cuvee/core/error.h"
+#include "cuvee/core/progress.h"
+#include "cuvee/corpus/tokenizer.h"
+#include "cuvee/selection/askllm_client.h"
+#include "cuvee/selection/documents.h"
+#include "cuvee/selection/partial_scores.h"
+
+namespace cuvee::cli {
+namespace {
+
+struct AskLlmArgs {
+  std::vector<std::filesystem::path> data;
+  std::filesystem::path out;
+  std::string api = "completions", api_key_env;
+  AskLlmOptions options;
+};
+
+void run(AskLlmArgs& args) {
+  args.options.api = parse_askllm_api(args.api);
+  if (!args.api_key_env.empty()) {
+    const char* key = std::getenv(args.api_key_env.c_str());
+    if (key == nullptr) fail("--api-key-env {}: the variable is not set", args.api_key_env);
+    args.options.api_key = key;
+  }
+  DocumentTable documents(args.data);
+  std::map<const Domain*, std::unique_ptr<Tokenizer>> tokenizers;
+  for (const auto& domain : documents.domains()) {
+    tokenizers[domain.get()] = open_tokenizer(domain->manifest().tokenizer);
+  }
+  nlohmann::json meta = {{"method", "askllm"},
+                         {"prompt_version", kAskLlmPromptVersion},
+                         {"model", args.options.model},
+                         {"api", args.api},
+                         {"max_chars", args.options.max_chars}};
+  PartialScores partial(args.out, meta);
+  std::vector<uint64_t> pending;
+  for (uint64_t i = 0; i < documents.size(); ++i) {
+    if (!partial.done(i)) pending.push_back(i);
+  }
+  Progress progress("askllm", pending.size(), "docs");
+  try {
+    score_askllm(
+        pending,
+        [&](uint64_t i) {
+          return tokenizers.at(documents.at(i).domain)->decode(documents.tokens(i));
+        },
+        args.options,
+        [&](const AskLlmResult& result) {
+          partial.add(result.index, result.answer.p_yes,
+                      result.answer.yes_missing ? "yes-missing" : "");
+          progress.advance();
+        });
+  } catch (const Error& error) {
+    fail("{} ({} of {} scores kept in {}; rerun to resume)", error.what(), partial.count(),
+         documents.size(), partial.partial_path().string());
+  }
+  progress.finish();
+  partial.finish(documents.size());
+  std::fputs(fmt::format("scored {} documents ({} this run) with {} -> {}\n", documents.size(),
+                         pending.size(), args.options.model, args.out.string())
+                 .c_str(),
+             stdout);
+}
+
+Action setup(CLI::App& app) {
+  auto args = std::make_shared<AskLlmArgs>();
+  auto& o = args->options;
+  app.add_option("--endpoint", o.endpoint, "Server base URL, e.g. http://localhost:8000/v1")
+      ->required();
+  app.add_option("--model", o.model, "Model name the server knows")->required();
+  app.add_option("--data", args->data, "Domain folders, or folders of domains")->required();
+  app.add_option("--out", args->out, "The scores file")->required();
+  app.add_option("--api", args->api, "completions (logprobs) or chat (top_logprobs)")
+      ->capture_default_str();
+  app.add_option("--api-key-env", args->api_key_env, "Environment variable holding the API key");
+  app.add_option("--concurrency", o.concurrency, "Requests in flight")->capture_default_str();
+  app.add_option("--retries", o.max_retries, "Retries of a 429/5xx/timeout")->capture_default_str();
+  app.add_option("--timeout", o.timeout_s, "Seconds per request")->capture_default_str();
+  app.add_option("--backoff", o.backoff_s, "First retry delay in seconds (doubles)")
+      ->capture_default_str();
+  app.add_option("--max-chars", o.max_chars, "Documents are cut to this many bytes")
+      ->capture_default_str();
+  app.add_option("--top-logprobs", o.top_logprobs, "Alternatives asked for")->capture_default_str();
+  return [args] { run(*args); };
+}
+
+const Registration registration("score askllm",
+                                "Ask-LLM quality scores from an OpenAI-compatible server", setup);
+
+}  // namespace
+}  // namespace cuvee::cli

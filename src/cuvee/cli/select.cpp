@@ -1,0 +1,136 @@
+// cuvee select: a keep-list from score files, by one of the samplers (samplers.h); and
+// cuvee select density: density sampling in one command — sketch every embedding, score each,
+// keep a fraction by inverse propensity (or top-k / bottom-k by density).
+//
+// Both live here because the command registry cannot yet hold a command ("select") that is
+// also a group ("select density"): `select` declares `density` as its own subcommand.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "cuvee/cli/command.h"
+#include "cuvee/core/error.h"
+#include "cuvee/selection/keep_list.h"
+#include "cuvee/selection/race_sketch.h"
+#include "cuvee/selection/samplers.h"
+#include "cuvee/selection/scores.h"
+
+namespace cuvee::cli {
+namespace {
+
+struct SelectArgs {
+  std::vector<std::filesystem::path> scores;
+  std::filesystem::path out;
+  std::string method;
+  double keep = 0;
+  SelectOptions options;
+};
+
+struct DensityArgs {
+  std::filesystem::path embeddings, out;
+  uint64_t raw_dim = 0;
+  double keep = 0;
+  std::string method = "inverse";
+  RaceParams params;
+};
+
+void run_density(DensityArgs& args) {
+  auto method = parse_select_method(args.method);
+  if (method != SelectMethod::kInverse && method != SelectMethod::kTopK &&
+      method != SelectMethod::kBottomK) {
+    fail("--method '{}': density sampling takes inverse, topk or bottomk", args.method);
+  }
+  auto e = read_embeddings(args.embeddings, args.raw_dim);
+  SelectOptions options;
+  options.method = method;
+  options.keep = keep_count(args.keep, e.rows);
+  options.seed = args.params.seed;
+  args.params.dim = e.dim;
+  if (args.params.width <= 0) args.params.width = default_width(e, args.params.seed);
+  RaceSketch sketch(args.params);
+  sketch.add(e, 0, e.rows);
+  auto kept = select_documents(sketch.score(e, 0, e.rows), options);
+  write_keep_list(args.out, kept);
+  std::fputs(fmt::format("kept {} of {} rows ({}, w {:.6g}) -> {}\n", kept.size(), e.rows,
+                         args.method, args.params.width, args.out.string())
+                 .c_str(),
+             stdout);
+}
+
+void run(SelectArgs& args) {
+  if (args.scores.empty() || args.method.empty() || args.out.empty()) {
+    fail("cuvee select needs --scores, --method and --out (or the subcommand density)");
+  }
+  args.options.method = parse_select_method(args.method);
+  // Shards' score files join in the order given; each records the row it starts at.
+  std::vector<double> values;
+  for (const auto& path : args.scores) {
+    auto scores = read_scores(path);
+    if (scores.meta.contains("first") && scores.meta["first"].get<uint64_t>() != values.size()) {
+      fail("{}: its scores start at document {}, but the files before it hold {}", path.string(),
+           scores.meta["first"].get<uint64_t>(), values.size());
+    }
+    values.insert(values.end(), scores.values.begin(), scores.values.end());
+  }
+  if (args.options.method == SelectMethod::kThreshold) {
+    if (args.keep != 0) fail("--method threshold keeps by --min/--max, not --keep");
+  } else {
+    args.options.keep = keep_count(args.keep, values.size());
+  }
+  auto kept = select_documents(values, args.options);
+  write_keep_list(args.out, kept);
+  std::fputs(fmt::format("kept {} of {} documents ({}) -> {}\n", kept.size(), values.size(),
+                         args.method, args.out.string())
+                 .c_str(),
+             stdout);
+}
+
+Action setup(CLI::App& app) {
+  auto args = std::make_shared<SelectArgs>();
+  app.add_option("--scores", args->scores, "Score files (shards in order)");
+  app.add_option("--method", args->method,
+                 "topk, bottomk, inverse (∝ 1/score), gumbel (∝ exp score), random, band, "
+                 "threshold");
+  app.add_option("--keep", args->keep, "Fraction of documents to keep, in (0, 1]");
+  app.add_option("--seed", args->options.seed, "Seed of the random methods")->capture_default_str();
+  app.add_option("--band-start", args->options.band_start,
+                 "band: the rank quantile where the band starts (default: centred)");
+  app.add_option("--min", args->options.min, "threshold: lowest score kept");
+  app.add_option("--max", args->options.max, "threshold: highest score kept");
+  app.add_option("--out", args->out, "Kept document indices, one per line, ascending");
+  auto density = std::make_shared<DensityArgs>();
+  auto* sub =
+      app.add_subcommand("density", "Density sampling: keep rows ∝ 1/RACE density, in one command");
+  sub->add_option("--embeddings", density->embeddings, "N×d embeddings (.npy float32/float16)")
+      ->required();
+  sub->add_option("--dim", density->raw_dim,
+                  "Read raw float32 with this many columns instead of .npy");
+  sub->add_option("--keep", density->keep, "Fraction of rows to keep, in (0, 1]")->required();
+  sub->add_option("--seed", density->params.seed, "Seed of the hashes and the sampling")
+      ->capture_default_str();
+  sub->add_option("--out", density->out, "Kept row indices, one per line, ascending")->required();
+  sub->add_option("--method", density->method, "inverse (∝ 1/density), topk or bottomk")
+      ->capture_default_str();
+  sub->add_option("--rows", density->params.rows, "R, hash rows")->capture_default_str();
+  sub->add_option("--buckets", density->params.buckets, "B, buckets per row")
+      ->capture_default_str();
+  sub->add_option("--width", density->params.width,
+                  "w, the LSH bucket width (default: 10% quantile of sampled pairwise distances)");
+  app.require_subcommand(0, 1);
+  return [args, density, sub] {
+    if (sub->parsed()) {
+      run_density(*density);
+    } else {
+      run(*args);
+    }
+  };
+}
+
+const Registration registration("select", "Keep-list from scores (top-k, inverse, band, ...)",
+                                setup);
+
+}  // namespace
+}  // namespace cuvee::cli

@@ -1,0 +1,40 @@
+// How selection numbers documents. Every score file, embedding row and keep-list index refers
+// to one numbering of the documents of the domains named by `--data`: domains in name order
+// (as find_domains sorts them), and inside each domain its train split's documents in file
+// order, then its held-out split's. So one keep-list filters both splits consistently, and
+// the embeddings, scores and keep-lists of one `--data` line up row for row.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "cuvee/corpus/domain.h"
+
+namespace cuvee {
+
+struct DocumentRef {
+  const Domain* domain;
+  const IndexedDataset* split;
+  uint64_t index;  // within the split
+};
+
+class DocumentTable {
+ public:
+  explicit DocumentTable(std::span<const std::filesystem::path> data);
+  uint64_t size() const { return starts_.back(); }
+  DocumentRef at(uint64_t i) const;
+  // The document's tokens without the trailing end-of-document id.
+  std::vector<int32_t> tokens(uint64_t i) const;
+  const std::vector<std::unique_ptr<Domain>>& domains() const { return domains_; }
+  // The number of the first document of split s (2·domain + 0 train, + 1 heldout).
+  uint64_t split_start(size_t s) const { return starts_[s]; }
+
+ private:
+  std::vector<std::unique_ptr<Domain>> domains_;
+  std::vector<uint64_t> starts_;  // prefix sums over splits, 2 per domain
+};
+
+}  // namespace cuvee

@@ -1,0 +1,58 @@
+#include "cuvee/selection/filter.h"
+
+#include <algorithm>
+
+#include "cuvee/core/error.h"
+#include "cuvee/core/hash.h"
+#include "cuvee/core/json_file.h"
+
+namespace cuvee {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes the kept documents of one split, whose documents are numbered from `start`.
+SplitInfo write_split(const IndexedDataset& split, const std::vector<uint64_t>& kept,
+                      uint64_t start, const fs::path& prefix) {
+  IndexedDatasetWriter writer(prefix, split.dtype());
+  auto it = std::lower_bound(kept.begin(), kept.end(), start);
+  for (; it != kept.end() && *it < start + split.documents(); ++it) {
+    writer.add_document(split.document(*it - start));
+  }
+  writer.commit();
+  SplitInfo info{writer.documents(), writer.tokens(), "", ""};
+  info.bin_hash = file_hash(prefix.string() + ".bin");
+  info.idx_hash = file_hash(prefix.string() + ".idx");
+  return info;
+}
+
+}  // namespace
+
+FilterReport filter_documents(const DocumentTable& documents, const std::vector<uint64_t>& kept,
+                              const fs::path& out) {
+  if (!kept.empty() && kept.back() >= documents.size()) {
+    fail("keep-list names document {}, but --data holds {} documents (0 … {})", kept.back(),
+         documents.size(), documents.size() - 1);
+  }
+  const auto& domains = documents.domains();
+  for (size_t d = 0; d < domains.size(); ++d) {
+    const Domain& domain = *domains[d];
+    fs::path dir = domains.size() == 1 ? out : out / domain.name();
+    if (fs::exists(dir / "manifest.json") && fs::equivalent(dir, domain.dir())) {
+      fail("--out {} is the input domain itself; choose a new folder", dir.string());
+    }
+    fs::create_directories(dir);
+    // As the importer does: the old manifest goes first, so a half-written domain reads as
+    // incomplete.
+    fs::remove(dir / "manifest.json");
+    DomainManifest manifest = domain.manifest();
+    manifest.train = write_split(domain.train(), kept, documents.split_start(2 * d), dir / "train");
+    manifest.heldout =
+        write_split(domain.heldout(), kept, documents.split_start(2 * d + 1), dir / "heldout");
+    manifest.sources = {domain.dir().string()};
+    write_json(dir / "manifest.json", manifest.to_json());
+  }
+  return {kept.size(), documents.size()};
+}
+
+}  // namespace cuvee

@@ -1,0 +1,205 @@
+#include "cuvee/selection/race_sketch.h"
+
+#include "cuvee/selection/cblas.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "cuvee/core/atomic_file.h"
+#include "cuvee/core/error.h"
+#include "cuvee/core/mapped_file.h"
+#include "cuvee/core/rng.h"
+#include "cuvee/core/threads.h"
+
+namespace cuvee {
+namespace {
+
+constexpr uint64_t kMersenne61 = (uint64_t{1} << 61) - 1;
+constexpr uint64_t kBlock = 2048;  // embeddings hashed per GEMM
+constexpr char kMagic[8] = {'C', 'U', 'V', 'R', 'A', 'C', 'E', '1'};
+
+uint64_t mod_mersenne61(unsigned __int128 x) {
+  uint64_t r = static_cast<uint64_t>(x & kMersenne61) + static_cast<uint64_t>(x >> 61);
+  r = (r & kMersenne61) + (r >> 61);
+  return r >= kMersenne61 ? r - kMersenne61 : r;
+}
+
+// Runs fn(first, last) over [0, n) split across the default thread count.
+template <typename Fn>
+void parallel_ranges(uint64_t n, Fn fn) {
+  uint64_t threads = std::min<uint64_t>(default_threads(), std::max<uint64_t>(n / 64, 1));
+  if (threads <= 1) {
+    fn(uint64_t{0}, n);
+    return;
+  }
+  std::vector<std::thread> workers;
+  for (uint64_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] { fn(n * t / threads, n * (t + 1) / threads); });
+  }
+  for (auto& worker : workers) worker.join();
+}
+
+}  // namespace
+
+double default_width(const Embeddings& e, uint64_t seed) {
+  if (e.rows < 2) fail("need at least 2 embeddings to choose a width; give --width");
+  SequentialRng rng(seed, Stream::kDensityHash, uint64_t{1} << 32);
+  std::vector<double> distances;
+  for (int p = 0; p < 2000; ++p) {
+    uint64_t i = rng.below(e.rows), j = rng.below(e.rows - 1);
+    if (j >= i) ++j;
+    double sum = 0;
+    for (uint64_t c = 0; c < e.dim; ++c) {
+      double diff = e.row(i)[c] - e.row(j)[c];
+      sum += diff * diff;
+    }
+    distances.push_back(std::sqrt(sum));
+  }
+  auto q = distances.begin() + distances.size() / 10;
+  std::nth_element(distances.begin(), q, distances.end());
+  if (!(*q > 0)) {
+    fail(
+        "the 10% quantile of sampled embedding distances is 0 (many duplicate rows); give --width");
+  }
+  return *q;
+}
+
+RaceHasher::RaceHasher(const RaceParams& p) : params_(p) {
+  if (p.rows == 0 || p.buckets == 0 || p.dim == 0) {
+    fail("RACE sketch: rows ({}), buckets ({}) and dimension ({}) must be positive", p.rows,
+         p.buckets, p.dim);
+  }
+  if (p.buckets > UINT32_MAX) fail("RACE sketch: at most 2^32 − 1 buckets, got {}", p.buckets);
+  if (!(p.width > 0) || !std::isfinite(p.width)) fail("RACE sketch: width {} must be > 0", p.width);
+  scaled_.resize(p.rows * p.dim);
+  offsets_.resize(p.rows);
+  alpha_.resize(p.rows);
+  beta_.resize(p.rows);
+  for (uint64_t r = 0; r < p.rows; ++r) {
+    SequentialRng rng(p.seed, Stream::kDensityHash, r);
+    for (uint64_t c = 0; c < p.dim; ++c)
+      scaled_[r * p.dim + c] = static_cast<float>(rng.normal() / p.width);
+    offsets_[r] = static_cast<float>(rng.uniform());
+    alpha_[r] = 1 + rng.below(kMersenne61 - 1);
+    beta_[r] = rng.below(kMersenne61);
+  }
+}
+
+void RaceHasher::hash(const float* x, uint64_t n, uint32_t* out) const {
+  const auto R = params_.rows, d = params_.dim, B = params_.buckets;
+  projections_.resize(n * R);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(R),
+              static_cast<int>(d), 1.0f, x, static_cast<int>(d), scaled_.data(),
+              static_cast<int>(d), 0.0f, projections_.data(), static_cast<int>(R));
+  parallel_ranges(n, [&](uint64_t first, uint64_t last) {
+    for (uint64_t i = first; i < last; ++i) {
+      for (uint64_t r = 0; r < R; ++r) {
+        auto h = static_cast<int64_t>(std::floor(projections_[i * R + r] + offsets_[r]));
+        // Shifted into [0, 2^61) so that distinct hashes stay distinct modulo 2^61 − 1 (a
+        // negative h cast to u64 would alias a small positive one).
+        uint64_t key = static_cast<uint64_t>(h + (int64_t{1} << 60));
+        auto mixed = mod_mersenne61(static_cast<unsigned __int128>(alpha_[r]) * key + beta_[r]);
+        out[i * R + r] = static_cast<uint32_t>(mixed % B);
+      }
+    }
+  });
+}
+
+RaceSketch::RaceSketch(const RaceParams& params)
+    : params_(params), hasher_(params), counts_(params.rows * params.buckets, 0) {}
+
+void RaceSketch::add(const Embeddings& e, uint64_t begin, uint64_t end) {
+  if (e.dim != params_.dim) fail("embeddings have {} columns, the sketch {}", e.dim, params_.dim);
+  const auto R = params_.rows, B = params_.buckets;
+  std::vector<uint32_t> buckets;
+  for (uint64_t start = begin; start < end; start += kBlock) {
+    uint64_t n = std::min(kBlock, end - start);
+    buckets.resize(n * R);
+    hasher_.hash(e.row(start), n, buckets.data());
+    // Each thread owns a range of sketch rows, so no counter is shared.
+    parallel_ranges(R, [&](uint64_t first, uint64_t last) {
+      for (uint64_t i = 0; i < n; ++i) {
+        for (uint64_t r = first; r < last; ++r) ++counts_[r * B + buckets[i * R + r]];
+      }
+    });
+  }
+  documents_ += end - begin;
+}
+
+void RaceSketch::merge(const RaceSketch& other) {
+  const auto& a = params_;
+  const auto& b = other.params_;
+  if (!(a == b)) {
+    fail(
+        "cannot merge RACE sketches with different parameters: rows {} vs {}, buckets {} vs {}, "
+        "dim {} vs {}, width {} vs {}, seed {} vs {}",
+        a.rows, b.rows, a.buckets, b.buckets, a.dim, b.dim, a.width, b.width, a.seed, b.seed);
+  }
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    uint64_t sum = uint64_t{counts_[i]} + other.counts_[i];
+    if (sum > UINT32_MAX) fail("RACE sketch merge: a counter overflows 2^32 − 1");
+    counts_[i] = static_cast<uint32_t>(sum);
+  }
+  documents_ += other.documents_;
+}
+
+std::vector<double> RaceSketch::score(const Embeddings& e, uint64_t begin, uint64_t end) const {
+  if (e.dim != params_.dim) fail("embeddings have {} columns, the sketch {}", e.dim, params_.dim);
+  const auto R = params_.rows, B = params_.buckets;
+  std::vector<double> scores(end - begin);
+  std::vector<uint32_t> buckets;
+  for (uint64_t start = begin; start < end; start += kBlock) {
+    uint64_t n = std::min(kBlock, end - start);
+    buckets.resize(n * R);
+    hasher_.hash(e.row(start), n, buckets.data());
+    parallel_ranges(n, [&](uint64_t first, uint64_t last) {
+      for (uint64_t i = first; i < last; ++i) {
+        uint64_t sum = 0;
+        for (uint64_t r = 0; r < R; ++r) sum += counts_[r * B + buckets[i * R + r]];
+        scores[start - begin + i] = static_cast<double>(sum) / static_cast<double>(R);
+      }
+    });
+  }
+  return scores;
+}
+
+void RaceSketch::save(const std::filesystem::path& path) const {
+  AtomicFile out(path);
+  out.write(kMagic, sizeof kMagic);
+  uint64_t header[4] = {params_.rows, params_.buckets, params_.dim, params_.seed};
+  out.write(header, sizeof header);
+  out.write(&params_.width, sizeof params_.width);
+  out.write(&documents_, sizeof documents_);
+  out.write(counts_.data(), counts_.size() * sizeof(uint32_t));
+  out.commit();
+}
+
+RaceSketch RaceSketch::load(const std::filesystem::path& path) {
+  MappedFile file(path);
+  constexpr size_t kHeader = 8 + 4 * 8 + 8 + 8;
+  if (file.size() < kHeader || std::memcmp(file.data(), kMagic, 8) != 0) {
+    fail("{}: not a RACE sketch (expected the CUVRACE1 header)", path.string());
+  }
+  uint64_t header[4];
+  RaceParams params;
+  std::memcpy(header, file.data() + 8, sizeof header);
+  params.rows = header[0];
+  params.buckets = header[1];
+  params.dim = header[2];
+  params.seed = header[3];
+  std::memcpy(&params.width, file.data() + 40, 8);
+  uint64_t documents;
+  std::memcpy(&documents, file.data() + 48, 8);
+  if (file.size() != kHeader + params.rows * params.buckets * 4) {
+    fail("{}: {} bytes, but {} × {} counters need {} (truncated?)", path.string(), file.size(),
+         params.rows, params.buckets, kHeader + params.rows * params.buckets * 4);
+  }
+  RaceSketch sketch(params);
+  sketch.documents_ = documents;
+  std::memcpy(sketch.counts_.data(), file.data() + kHeader, sketch.counts_.size() * 4);
+  return sketch;
+}
+
+}  // namespace cuvee
