@@ -1,0 +1,239 @@
+#include "cuvee/study/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "cuvee/study/svg_chart.h"
+
+namespace cuvee::study {
+namespace {
+
+const char* kStyle = R"(<style>
+body{font-family:sans-serif;max-width:1000px;margin:24px auto;padding:0 16px;color:#222}
+h1{font-size:24px;margin-bottom:4px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;font-size:12px;margin:8px 0}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}th{background:#f4f4f4}
+td:first-child,th:first-child{text-align:left}tr.best td{background:#e8f5e9;font-weight:bold}
+.headline{font-size:16px;background:#f7f7fb;border-left:4px solid #1f77b4;padding:8px 12px}
+.muted{color:#666;font-size:13px}.charts{display:flex;flex-wrap:wrap;gap:12px}
+</style>
+)";
+
+std::string number(double value, int digits = 4) {
+  return std::isfinite(value) ? fmt::format("{:.{}f}", value, digits) : "–";
+}
+
+const RecipeSummary* find_recipe(const ReportData& data, const std::string& name) {
+  for (const auto& recipe : data.recipes) {
+    if (recipe.name == name) return &recipe;
+  }
+  return nullptr;
+}
+
+std::string headline(const ReportData& data, const RecipeSummary& best) {
+  const RecipeSummary* uniform = find_recipe(data, "uniform");
+  std::string text =
+      fmt::format("<p class=\"headline\">Best recipe: <b>{}</b>, average held-out loss {}",
+                  escape_html(best.name), number(best.avg_eval_loss));
+  if (uniform != nullptr && best.name != "uniform") {
+    text += fmt::format(" against uniform's {} ({:+.2f}%)", number(uniform->avg_eval_loss),
+                        100 * (best.avg_eval_loss / uniform->avg_eval_loss - 1));
+    if (best.steps_to_uniform_final) {
+      text +=
+          fmt::format("; it reached uniform's final loss at step {} of {} ({:.0f}% fewer steps)",
+                      *best.steps_to_uniform_final, best.final_step,
+                      100.0 * (1.0 - static_cast<double>(*best.steps_to_uniform_final) /
+                                         static_cast<double>(best.final_step)));
+    }
+  }
+  if (best.final_avg_per_seed.size() < 2) {
+    text +=
+        ". One seed per recipe: differences are not tested against seed noise (use "
+        "<code>--scale small</code>)";
+  }
+  return text + ".</p>\n";
+}
+
+std::string results_table(const ReportData& data, const RecipeSummary& best) {
+  const RecipeSummary* uniform = find_recipe(data, "uniform");
+  std::string html =
+      "<section id=\"results\"><h2>Results</h2>\n<table><tr><th>recipe</th>"
+      "<th>avg held-out loss</th><th>± std (seeds)</th><th>vs uniform</th>"
+      "<th>steps to uniform's final loss</th><th>steps saved</th><th>verdict</th>"
+      "</tr>\n";
+  for (const auto& recipe : data.recipes) {
+    std::string steps = "never", saved = "–";
+    if (recipe.steps_to_uniform_final) {
+      steps = fmt::format("{} of {}", *recipe.steps_to_uniform_final, recipe.final_step);
+      saved = fmt::format("{:.0f}%",
+                          100.0 * (1.0 - static_cast<double>(*recipe.steps_to_uniform_final) /
+                                             static_cast<double>(recipe.final_step)));
+    }
+    html += fmt::format(
+        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
+        "tr>\n",
+        recipe.name == best.name ? " class=\"best\"" : "", escape_html(recipe.name),
+        number(recipe.avg_eval_loss),
+        recipe.final_avg_per_seed.size() > 1 ? number(recipe.avg_eval_loss_std) : "–",
+        uniform != nullptr
+            ? fmt::format("{:+.2f}%", 100 * (recipe.avg_eval_loss / uniform->avg_eval_loss - 1))
+            : "–",
+        steps, saved, escape_html(recipe.versus_uniform));
+  }
+  html +=
+      "</table>\n<p class=\"muted\">Held-out loss in nats per token at the last step, the "
+      "mean over domains and seeds. \"Steps to uniform's final loss\": the first evaluation "
+      "at which the recipe's average held-out loss is at or below the uniform recipe's final "
+      "one. Verdict: better or worse than uniform only where the seeds' spreads (mean ± std) "
+      "do not overlap.</p>\n";
+  html += "<h3>Held-out loss per domain (lowest in bold)</h3>\n<table><tr><th>recipe</th>";
+  const auto& domains = data.recipes.front().domains;
+  for (const auto& domain : domains) html += "<th>" + escape_html(domain) + "</th>";
+  html += "</tr>\n";
+  std::vector<double> lowest(domains.size(), std::numeric_limits<double>::infinity());
+  for (const auto& recipe : data.recipes) {
+    for (size_t d = 0; d < domains.size(); ++d)
+      lowest[d] = std::min(lowest[d], recipe.eval_loss[d]);
+  }
+  for (const auto& recipe : data.recipes) {
+    html += "<tr><td>" + escape_html(recipe.name) + "</td>";
+    for (size_t d = 0; d < domains.size(); ++d) {
+      bool is_lowest = recipe.eval_loss[d] == lowest[d];
+      html += fmt::format("<td>{}{}{}</td>", is_lowest ? "<b>" : "", number(recipe.eval_loss[d], 3),
+                          is_lowest ? "</b>" : "");
+    }
+    html += "</tr>\n";
+  }
+  html += "</table>\n";
+  std::vector<Bar> bars;
+  std::vector<const RecipeSummary*> sorted;
+  for (const auto& recipe : data.recipes) sorted.push_back(&recipe);
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto* a, auto* b) { return a->avg_eval_loss < b->avg_eval_loss; });
+  for (const auto* recipe : sorted) {
+    bars.push_back({recipe->name, recipe->avg_eval_loss, recipe->avg_eval_loss_std,
+                    recipe->name == best.name});
+  }
+  Axes axes{"Final average held-out loss (lower is better)", "loss (nats/token)", "", 960,
+            80 + 28 * static_cast<int>(bars.size())};
+  return html + bar_chart(axes, bars) + "</section>\n";
+}
+
+std::string curves_section(const ReportData& data) {
+  std::vector<Series> series;
+  for (size_t i = 0; i < data.recipes.size(); ++i) {
+    Series s{data.recipes[i].name, palette(i), {}, data.recipes[i].name == "uniform"};
+    for (const auto& point : data.recipes[i].mean_curve) {
+      if (point.step > 0) s.points.emplace_back(static_cast<double>(point.step), point.avg);
+    }
+    series.push_back(std::move(s));
+  }
+  Axes axes{"Average held-out loss during training", "step", "loss (nats/token)", 960, 420};
+  // The first evaluations dwarf the differences that matter; a second chart shows the second
+  // half of training.
+  std::vector<Series> late = series;
+  uint64_t final_step = data.recipes.front().final_step;
+  for (auto& s : late) {
+    std::erase_if(s.points, [&](const auto& p) { return p.first < 0.5 * final_step; });
+  }
+  Axes late_axes{"The second half of training, enlarged", "step", "loss (nats/token)", 960, 420};
+  return "<section id=\"curves\"><h2>Loss curves</h2>\n" + line_chart(axes, series) +
+         line_chart(late_axes, late) + "</section>\n";
+}
+
+std::string trajectories_section(const ReportData& data) {
+  std::string html =
+      "<section id=\"trajectories\"><h2>Proportions chosen by the online "
+      "policies</h2>\n<div class=\"charts\">\n";
+  if (data.trajectories.empty()) html += "<p>No online policy was run.</p>\n";
+  for (const auto& [policy, run] : data.trajectories) {
+    std::vector<double> x;
+    for (const auto& point : run.weights) x.push_back(static_cast<double>(point.step));
+    std::vector<Series> layers;
+    for (size_t d = 0; d < run.domains.size(); ++d) {
+      Series layer{run.domains[d], palette(d), {}};
+      for (const auto& point : run.weights) {
+        layer.points.emplace_back(static_cast<double>(point.step), point.weights[d]);
+      }
+      layers.push_back(std::move(layer));
+    }
+    Axes axes{policy + ": proportion of each domain per step", "step", "proportion", 960, 340};
+    html += stacked_area(axes, x, layers);
+  }
+  html += "</div>\n";
+  if (!data.mixtures.empty()) {
+    html += "<h3>Static mixtures</h3>\n<table><tr><th>recipe</th>";
+    for (const auto& domain : data.domains) html += "<th>" + escape_html(domain) + "</th>";
+    html += "</tr>\n";
+    for (const auto& [recipe, weights] : data.mixtures) {
+      html += "<tr><td>" + escape_html(recipe) + "</td>";
+      for (double w : weights) html += "<td>" + number(w, 3) + "</td>";
+      html += "</tr>\n";
+    }
+    html += "</table>\n";
+  }
+  return html + "</section>\n";
+}
+
+std::string bimix_section(const ReportData& data) {
+  std::string html = "<section id=\"bimix\"><h2>BiMix: predictions against observations</h2>\n";
+  if (!data.bimix) return html + "<p>The BiMix recipe was not run.</p></section>\n";
+  const auto& q = *data.bimix;
+  html += fmt::format(
+      "<p>Fitted on the proxy runs' evaluations up to the proxy window. Extrapolation "
+      "protocol (each proxy's last evaluation held out): mean relative error <b>{:.2f}%</b>. "
+      "The fit's predictions for the evaluations after the window (later steps of the proxy "
+      "mixtures, and the BiMix recipe's own run): R² on log loss <b>{}</b>, mean relative "
+      "error <b>{:.2f}%</b>.</p>\n",
+      100 * q.extrapolation_rel_error, number(q.r2_log, 3), 100 * q.future_rel_error);
+  std::vector<Series> series;
+  for (size_t i = 0; i < q.points.size(); ++i) {
+    Series s{q.points[i].first, palette(i), {}};
+    for (const auto& [predicted, observed] : q.points[i].second) {
+      s.points.emplace_back(observed, predicted);
+    }
+    series.push_back(std::move(s));
+  }
+  Axes axes{"BiMix prediction against observed held-out loss (every domain and step)",
+            "observed loss", "predicted loss", 960, 460};
+  return html + scatter_chart(axes, series) + "</section>\n";
+}
+
+}  // namespace
+
+std::string render_report(const ReportData& data) {
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>cuvee study report</title>\n";
+  html += kStyle;
+  html += "</head>\n<body>\n<h1>cuvee study: which data mixture trains best?</h1>\n";
+  html += fmt::format(
+      "<p class=\"muted\">Config {}, scale <b>{}</b>. Every recipe trains the "
+      "same model for the same steps with the same seeds; losses are held out "
+      "per domain.</p>\n",
+      escape_html(data.config), escape_html(data.scale));
+  if (data.recipes.empty()) {
+    html += "<p>No recipe has finished.</p>\n";
+  } else {
+    const RecipeSummary* best = &data.recipes.front();
+    for (const auto& recipe : data.recipes) {
+      if (recipe.avg_eval_loss < best->avg_eval_loss) best = &recipe;
+    }
+    html += headline(data, *best);
+    html += results_table(data, *best);
+    html += curves_section(data);
+    html += trajectories_section(data);
+    html += bimix_section(data);
+  }
+  if (!data.notes.empty()) {
+    html += "<section id=\"notes\"><h2>Notes</h2>\n<ul>\n";
+    for (const auto& note : data.notes) html += "<li>" + escape_html(note) + "</li>\n";
+    html += "</ul></section>\n";
+  }
+  return html + "</body>\n</html>\n";
+}
+
+}  // namespace cuvee::study

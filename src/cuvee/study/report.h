@@ -1,0 +1,39 @@
+// The study's report: one self-contained HTML page (inline CSS and SVG, no external assets)
+// with the results table, the final losses, the loss curves, the online policies' proportion
+// trajectories and BiMix's predictions against observations.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cuvee/study/run_metrics.h"
+#include "cuvee/study/summary.h"
+
+namespace cuvee::study {
+
+struct BimixQuality {
+  double extrapolation_rel_error = 0;  // proxies' last evaluations, fitted without them
+  double r2_log = 0;                   // on the evaluations after the proxies' window
+  double future_rel_error = 0;         // the same points' mean relative error
+  // (predicted, observed) per run the law was checked on, after the proxies' window.
+  std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> points;
+};
+
+struct ReportData {
+  std::string scale;
+  std::string config;
+  std::vector<RecipeSummary> recipes;             // compare_with_uniform() already applied
+  std::map<std::string, RunCurves> trajectories;  // online policy → its first seed's run
+  // Static mixtures by recipe (natural, uniform, entropy, bimix, ...), over `domains`.
+  std::vector<std::string> domains;
+  std::vector<std::pair<std::string, std::vector<double>>> mixtures;
+  std::optional<BimixQuality> bimix;
+  std::vector<std::string> notes;  // what the study left out, and why
+};
+
+std::string render_report(const ReportData& data);
+
+}  // namespace cuvee::study

@@ -1,0 +1,40 @@
+// A training run of the study, identified by its configuration: the folder it lives in is
+// named by the recipe and a hash of everything that decides its result (the training config's
+// text, every override, the step it stops at), so re-running a study finds the runs it
+// already has, a changed setting gets a new folder, and an interrupted run is resumed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cuvee::study {
+
+struct RunSpec {
+  std::string name;               // "odm", "odm.seed2", "proxy.shannon"
+  std::string train_config_text;  // the shared training config, as read
+  std::vector<std::string> sets;  // KEY=VALUE overrides, in order
+  uint64_t stop_step = 0;         // --steps (0: the whole schedule)
+
+  // The canonical text the key hashes (also written into the run folder).
+  std::string key_text() const;
+  // "<name>-<16 hex digits>".
+  std::string folder_name() const;
+};
+
+enum class RunState { fresh, interrupted, finished };
+
+// The marker written into a run folder once its training has finished.
+inline constexpr const char* kFinishedMarker = "study-finished.txt";
+
+// finished: the marker is there, or a checkpoint and metrics.jsonl ending with the evaluation
+// at `final_step` (training ended but the marker was not written); interrupted: a checkpoint
+// otherwise (resume it); fresh: anything else (a folder without a checkpoint holds nothing
+// worth keeping).
+RunState run_state(const std::filesystem::path& folder, uint64_t final_step);
+
+// Records that the run in `folder` finished (atomically, holding the key text).
+void mark_finished(const std::filesystem::path& folder, const RunSpec& spec);
+
+}  // namespace cuvee::study

@@ -1,0 +1,536 @@
+#include "cuvee/study/study.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+#include <nlohmann/json.hpp>
+
+#include "cuvee/core/atomic_file.h"
+#include "cuvee/core/csv.h"
+#include "cuvee/core/error.h"
+#include "cuvee/core/json_file.h"
+#include "cuvee/core/progress.h"
+#include "cuvee/laws/law_fit.h"
+#include "cuvee/laws/metrics.h"
+#include "cuvee/laws/observations.h"
+#include "cuvee/study/child_process.h"
+#include "cuvee/study/report.h"
+#include "cuvee/study/run_key.h"
+#include "cuvee/study/run_metrics.h"
+#include "cuvee/study/schedules.h"
+#include "cuvee/study/summary.h"
+
+namespace cuvee::study {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr double kBimixFloor = 0.01;
+
+struct Domain {
+  std::string name;
+  fs::path folder;
+  uint64_t train_documents = 0;
+  uint64_t heldout_documents = 0;
+};
+
+std::vector<Domain> find_domains(const fs::path& data) {
+  fs::path domains_dir = data / "domains";
+  std::vector<Domain> domains;
+  if (fs::is_directory(domains_dir)) {
+    for (const auto& entry : fs::directory_iterator(domains_dir)) {
+      fs::path manifest = entry.path() / "manifest.json";
+      if (!fs::exists(manifest)) continue;
+      auto json = read_json(manifest);
+      domains.push_back({entry.path().filename().string(), entry.path(),
+                         json.at("train").at("documents").get<uint64_t>(),
+                         json.at("heldout").at("documents").get<uint64_t>()});
+    }
+  }
+  if (domains.size() < 2) {
+    fail(
+        "{}: no localpile domains there (expected at least two folders with a manifest.json); "
+        "build them with `make localpile` (scripts/localpile --build build --out {})",
+        domains_dir.string(), data.string());
+  }
+  std::sort(domains.begin(), domains.end(),
+            [](const Domain& a, const Domain& b) { return a.name < b.name; });
+  return domains;
+}
+
+// model.context of the training config, or the trainer's default.
+uint64_t context_length(const std::string& train_text, const ScaleConfig& scale,
+                        const fs::path& train) {
+  if (auto it = scale.set.find("model.context"); it != scale.set.end()) {
+    return std::stoull(it->second);
+  }
+  try {
+    auto table = toml::parse(train_text, train.string());
+    return table["model"]["context"].value_or<int64_t>(128);
+  } catch (const toml::parse_error& e) {
+    fail("{}: {}", train.string(), e.description());
+  }
+}
+
+std::string weights_setting(const std::vector<std::string>& domains,
+                            const std::vector<double>& weights) {
+  std::vector<std::string> parts;
+  for (size_t d = 0; d < domains.size(); ++d) {
+    parts.push_back(fmt::format("{}={}", domains[d], format_number(weights[d])));
+  }
+  return fmt::format("mixing.weights={}", fmt::join(parts, ","));
+}
+
+// The `mixture` member of a mixture file, in `domains` order.
+std::vector<double> read_mixture(const fs::path& path, const std::vector<std::string>& domains) {
+  auto json = read_json(path);
+  auto mixture = json.at("mixture");
+  std::vector<double> weights;
+  for (const auto& domain : domains) {
+    if (!mixture.contains(domain))
+      fail("{}: mixture: no weight for domain '{}'", path.string(), domain);
+    weights.push_back(mixture.at(domain).get<double>());
+  }
+  return weights;
+}
+
+// The rows of observation tables whose step passes `keep`, as one table.
+void write_rows(const std::vector<fs::path>& tables, const fs::path& out,
+                const std::function<bool(const std::string& run, double step)>& keep) {
+  CsvTable joined;
+  for (const auto& path : tables) {
+    CsvTable table = read_csv(path);
+    if (joined.header.empty()) joined.header = table.header;
+    if (table.header != joined.header)
+      fail("{}: its columns differ from {}'s", path.string(), tables[0].string());
+    size_t run = table.column("run"), step = table.column("step");
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      if (keep(table.rows[r][run], table.number(r, step))) joined.rows.push_back(table.rows[r]);
+    }
+  }
+  write_file_atomic(out, format_csv(joined));
+}
+
+class Study {
+ public:
+  Study(const StudyConfig& config, const StudyOptions& options)
+      : config_(config),
+        scale_(config.scale(options.scale)),
+        scale_name_(options.scale),
+        out_(options.out) {
+    domains_ = find_domains(config.data);
+    for (const auto& d : domains_) domain_names_.push_back(d.name);
+    train_text_ = read_file(config.train);
+    context_ = context_length(train_text_, scale_, config.train);
+    proxy_steps_ = std::max<uint64_t>(
+        scale_.eval_every * 3,
+        static_cast<uint64_t>(std::llround(config.proxy_fraction * scale_.steps)) /
+            scale_.eval_every * scale_.eval_every);
+    bool needs_proxies =
+        std::any_of(config.recipes.begin(), config.recipes.end(),
+                    [](const auto& r) { return r == "bimix" || r == "velocitune"; });
+    if (needs_proxies && proxy_steps_ >= scale_.steps) {
+      fail(
+          "{}: scales.{}: the proxy window ({} steps: at least 3 evaluations) must end before "
+          "the run's {} steps; lower eval_every",
+          config.source.string(), options.scale, proxy_steps_, scale_.steps);
+    }
+    fs::create_directories(out_ / "runs");
+    fs::create_directories(out_ / "prep");
+    plan_steps();
+  }
+
+  void run() {
+    auto has = [&](const char* recipe) {
+      return std::find(config_.recipes.begin(), config_.recipes.end(), recipe) !=
+             config_.recipes.end();
+    };
+    const int64_t first_seed = scale_.seeds.front();
+    std::map<std::string, std::vector<fs::path>> runs;  // recipe → run folder per seed
+    auto train_all = [&](const std::string& recipe, const std::vector<std::string>& sets,
+                         const std::string& domains_path) {
+      for (int64_t seed : scale_.seeds) {
+        runs[recipe].push_back(train(recipe, seed, sets, domains_path, 0));
+      }
+    };
+    std::string domains_path = (config_.data / "domains").string();
+    if (has("natural")) train_all("natural", {"mixing.policy=natural"}, domains_path);
+    train_all("uniform", {"mixing.policy=uniform"}, domains_path);
+    if (has("entropy") || has("bimix")) {
+      mixtures_.emplace_back("entropy (" + config_.entropy_measure + ")",
+                             entropy_mixture(config_.entropy_measure));
+    }
+    if (has("entropy")) {
+      train_all("entropy",
+                {"mixing.policy=fixed", weights_setting(domain_names_, mixtures_.back().second)},
+                domains_path);
+    }
+    if (has("bimix")) {
+      auto weights = bimix_mixture(runs);
+      mixtures_.emplace_back("bimix", weights);
+      train_all("bimix", {"mixing.policy=fixed", weights_setting(domain_names_, weights)},
+                domains_path);
+    }
+    for (const char* policy : {"odm", "ado"}) {
+      if (has(policy))
+        train_all(policy, policy_settings(policy, scale_.steps, scale_.eval_every), domains_path);
+    }
+    if (has("velocitune")) {
+      auto sets = policy_settings("velocitune", scale_.steps, scale_.eval_every);
+      sets.push_back(velocitune_targets(runs.at("natural").front()));
+      train_all("velocitune", sets, domains_path);
+    }
+    if (has("density")) {
+      train_all("density", {"mixing.policy=natural"}, density_domains(first_seed).string());
+    }
+    notes_.push_back(
+        "Perplexity selection is not an arm of this study: cuvee has no `score perplexity` "
+        "command yet.");
+    report(runs);
+  }
+
+ private:
+  // Estimated steps of all training, for the ETA (proxy runs count their proxy steps).
+  void plan_steps() {
+    size_t full_recipes = config_.recipes.size();
+    total_steps_ = full_recipes * scale_.seeds.size() * scale_.steps;
+    if (std::find(config_.recipes.begin(), config_.recipes.end(), "bimix") !=
+        config_.recipes.end()) {
+      total_steps_ += proxy_measures().size() * proxy_steps_;
+    }
+  }
+
+  std::vector<std::string> proxy_measures() const {
+    std::vector<std::string> measures;
+    for (const auto& m : config_.bimix_proxy_measures) {
+      if (m != config_.entropy_measure) measures.push_back(m);
+    }
+    return measures;
+  }
+
+  void progress(const std::string& what) {
+    double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    std::string eta = "unknown until a run has trained";
+    if (done_steps_ >= total_steps_) {
+      eta = human_duration(0);
+    } else if (trained_steps_ > 0) {
+      double per_step = trained_seconds_ / static_cast<double>(trained_steps_);
+      eta = human_duration(per_step * static_cast<double>(total_steps_ - done_steps_));
+    }
+    fmt::print(stderr, "study: {} [{}/{} steps, {} elapsed, ETA {}]\n", what, done_steps_,
+               total_steps_, human_duration(elapsed), eta);
+  }
+
+  // Trains (or finds, or resumes) one run and returns its folder.
+  fs::path train(const std::string& recipe, int64_t seed,
+                 const std::vector<std::string>& recipe_sets, const std::string& domains_path,
+                 uint64_t stop_step) {
+    if (stop_requested()) fail("interrupted; run the same command again to resume");
+    RunSpec spec;
+    spec.name = seed == scale_.seeds.front() ? recipe : fmt::format("{}.seed{}", recipe, seed);
+    spec.train_config_text = train_text_;
+    spec.stop_step = stop_step;
+    spec.sets = {fmt::format("run={}", spec.name), fmt::format("seed={}", seed),
+                 fmt::format("data.paths=[\"{}\"]", domains_path),
+                 fmt::format("train.steps={}", scale_.steps),
+                 fmt::format("train.eval_every={}", scale_.eval_every)};
+    for (const auto& [key, value] : scale_.set) spec.sets.push_back(key + "=" + value);
+    spec.sets.insert(spec.sets.end(), recipe_sets.begin(), recipe_sets.end());
+    fs::path folder = out_ / "runs" / spec.folder_name();
+    uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;
+    RunState state = run_state(folder, steps);
+    if (state == RunState::finished) {
+      if (!std::filesystem::exists(folder / kFinishedMarker)) mark_finished(folder, spec);
+      done_steps_ += steps;
+      progress(fmt::format("{}: finished earlier ({})", spec.name, folder.string()));
+      return folder;
+    }
+    std::vector<std::string> command = {cuvee_program().string(), "--quiet", "train",
+                                        config_.train.string(),   "--out",   folder.string()};
+    if (stop_step > 0) command.insert(command.end(), {"--steps", std::to_string(stop_step)});
+    if (state == RunState::interrupted) {
+      command.push_back("--resume");
+    } else if (fs::exists(folder)) {
+      fs::remove_all(folder);  // nothing checkpointed: start again
+    }
+    for (const auto& set : spec.sets) command.insert(command.end(), {"--set", set});
+    fs::create_directories(folder);
+    progress(fmt::format("{}: {} {} steps (log {})", spec.name,
+                         state == RunState::interrupted ? "resuming" : "training", steps,
+                         (folder / "train.log").string()));
+    auto begin = Clock::now();
+    if (int status = run_child(command, folder / "train.log"); status != 0) {
+      if (stop_requested() || status == 130) {
+        fail("interrupted during {} (checkpointed in {}); run the same command again to resume",
+             spec.name, folder.string());
+      }
+      fail("training {} failed with status {}; see {}", spec.name, status,
+           (folder / "train.log").string());
+    }
+    mark_finished(folder, spec);
+    trained_seconds_ += std::chrono::duration<double>(Clock::now() - begin).count();
+    trained_steps_ += steps;
+    done_steps_ += steps;
+    return folder;
+  }
+
+  std::vector<double> entropy_mixture(const std::string& measure) {
+    fs::path out = out_ / "prep" / fmt::format("entropy.{}.json", measure);
+    if (!fs::exists(out)) {
+      progress(fmt::format("counting {} entropy of the domains", measure));
+      run_child_checked({cuvee_program().string(), "--quiet", "mix", "entropy", "--data",
+                         (config_.data / "domains").string(), "--measure", measure,
+                         "--context-length", std::to_string(context_), "--out", out.string()},
+                        out_ / "prep" / "prep.log");
+    }
+    return read_mixture(out, domain_names_);
+  }
+
+  void law_command(const std::vector<std::string>& arguments) {
+    std::vector<std::string> command = {cuvee_program().string(), "--quiet", "law"};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    run_child_checked(command, out_ / "bimix" / "law.log");
+  }
+
+  // Proxy runs (natural, uniform, the entropy recipe's mixture, and the other entropy measures'
+  // mixtures, trained for the proxy window), a BiMix fit of their evaluations up to the window,
+  // and the mixture it predicts best at the full length.
+  std::vector<double> bimix_mixture(std::map<std::string, std::vector<fs::path>>& runs) {
+    fs::create_directories(out_ / "bimix");
+    std::vector<fs::path> tables;
+    for (const char* recipe : {"natural", "uniform", "entropy"}) {
+      if (runs.contains(recipe)) tables.push_back(runs[recipe].front() / "observations.csv");
+    }
+    if (!runs.contains("entropy")) {
+      auto folder =
+          train("proxy." + config_.entropy_measure, scale_.seeds.front(),
+                {"mixing.policy=fixed", weights_setting(domain_names_, mixtures_.back().second)},
+                (config_.data / "domains").string(), proxy_steps_);
+      tables.push_back(folder / "observations.csv");
+    }
+    for (const auto& measure : proxy_measures()) {
+      auto weights = entropy_mixture(measure);
+      auto folder = train("proxy." + measure, scale_.seeds.front(),
+                          {"mixing.policy=fixed", weights_setting(domain_names_, weights)},
+                          (config_.data / "domains").string(), proxy_steps_);
+      tables.push_back(folder / "observations.csv");
+    }
+    proxy_tables_ = tables;
+    const double window = static_cast<double>(proxy_steps_);
+    fs::path dir = out_ / "bimix";
+    write_rows(tables, dir / "proxies.csv",
+               [&](const std::string&, double step) { return step > 0 && step <= window; });
+    // The paper's extrapolation protocol: fit without each proxy's last evaluation.
+    write_rows(tables, dir / "extrapolation_fit.csv",
+               [&](const std::string&, double step) { return step > 0 && step < window; });
+    write_rows(tables, dir / "extrapolation_held_out.csv",
+               [&](const std::string&, double step) { return step == window; });
+    progress("fitting BiMix to the proxy runs");
+    law_command({"fit", "--law", "bimix", "--data", (dir / "extrapolation_fit.csv").string(),
+                 "--out", (dir / "extrapolation_fit.json").string()});
+    law_command({"fit", "--law", "bimix", "--data", (dir / "proxies.csv").string(), "--out",
+                 (dir / "fit.json").string()});
+    // A domain whose fitted loss does not fall with its share (α = 0) would get nothing, where
+    // BiMix is undefined: every domain keeps at least kBimixFloor.
+    std::vector<std::string> floors;
+    for (const auto& domain : domain_names_)
+      floors.push_back(fmt::format("{}={}", domain, kBimixFloor));
+    law_command({"optimize", "--fit", (dir / "fit.json").string(), "--step",
+                 std::to_string(scale_.steps), "--floor", fmt::format("{}", fmt::join(floors, ",")),
+                 "--out", (dir / "mixture.json").string()});
+    return read_mixture(dir / "mixture.json", domain_names_);
+  }
+
+  // The natural run's evaluations up to the proxy window, fitted with the step law and
+  // extrapolated to the full length: Velocitune's target loss per domain.
+  std::string velocitune_targets(const fs::path& natural_run) {
+    fs::path dir = out_ / "velocitune";
+    fs::create_directories(dir);
+    const double window = static_cast<double>(proxy_steps_);
+    write_rows({natural_run / "observations.csv"}, dir / "proxy.csv",
+               [&](const std::string&, double step) { return step > 0 && step <= window; });
+    run_child_checked({cuvee_program().string(), "--quiet", "law", "fit", "--law", "step", "--data",
+                       (dir / "proxy.csv").string(), "--out", (dir / "step_fit.json").string()},
+                      dir / "law.log");
+    LawFit fit = read_law_fit(dir / "step_fit.json");
+    ObservationTable proxy = read_observations(dir / "proxy.csv");
+    std::vector<std::string> targets;
+    for (size_t d = 0; d < fit.loss_domains.size(); ++d) {
+      LawInput x;
+      x.step = static_cast<double>(scale_.steps);
+      x.proportions = proxy.proportion_row(0);
+      auto target = fit.predict(d, x);
+      if (!target || !std::isfinite(*target)) {
+        fail("{}: no finite target for domain {}", (dir / "step_fit.json").string(),
+             fit.loss_domains[d]);
+      }
+      targets_[fit.loss_domains[d]] = *target;
+      targets.push_back(fmt::format("{}:{}", fit.loss_domains[d], format_number(*target)));
+    }
+    return fmt::format("mixing.targets={}", fmt::join(targets, ","));
+  }
+
+  // Density selection at `selection_keep` over train documents (TF-IDF embeddings, RACE,
+  // inverse propensity), every held-out document kept so that evaluation is unchanged.
+  fs::path density_domains(int64_t seed) {
+    fs::path dir = out_ / "selection";
+    fs::path filtered = dir / fmt::format("density-{}", format_number(config_.selection_keep));
+    if (fs::exists(dir / "COMPLETE")) return filtered;
+    fs::create_directories(dir);
+    std::string domains = (config_.data / "domains").string();
+    progress(fmt::format("density selection: keeping {:.0f}% of the documents",
+                         100 * config_.selection_keep));
+    fs::path log = dir / "selection.log";
+    run_child_checked({cuvee_program().string(), "--quiet", "embed", "tfidf", "--data", domains,
+                       "--out", (dir / "tfidf.npy").string()},
+                      log);
+    run_child_checked(
+        {cuvee_program().string(), "--quiet", "select", "density", "--embeddings",
+         (dir / "tfidf.npy").string(), "--keep", format_number(config_.selection_keep), "--seed",
+         std::to_string(seed), "--out", (dir / "keep.txt").string()},
+        log);
+    std::set<uint64_t> keep;
+    std::ifstream in(dir / "keep.txt");
+    for (uint64_t index; in >> index;) keep.insert(index);
+    uint64_t first = 0;
+    for (const auto& domain : domains_) {
+      for (uint64_t i = 0; i < domain.heldout_documents; ++i) {
+        keep.insert(first + domain.train_documents + i);
+      }
+      first += domain.train_documents + domain.heldout_documents;
+    }
+    std::string text;
+    for (uint64_t index : keep) text += std::to_string(index) + "\n";
+    write_file_atomic(dir / "keep_with_heldout.txt", text);
+    fs::remove_all(filtered);
+    run_child_checked(
+        {cuvee_program().string(), "--quiet", "filter", "--keep",
+         (dir / "keep_with_heldout.txt").string(), "--data", domains, "--out", filtered.string()},
+        log);
+    write_file_atomic(dir / "COMPLETE", "");
+    return filtered;
+  }
+
+  std::optional<BimixQuality> bimix_quality(
+      const std::map<std::string, std::vector<fs::path>>& runs) {
+    if (!runs.contains("bimix")) return std::nullopt;
+    fs::path dir = out_ / "bimix";
+    BimixQuality quality;
+    {
+      LawFit fit = read_law_fit(dir / "extrapolation_fit.json");
+      ObservationTable held = read_observations(dir / "extrapolation_held_out.csv");
+      auto predicted = predict_observations(fit, held);
+      quality.extrapolation_rel_error =
+          evaluate(held.loss_domains, held.losses, predicted).mean.mean_relative_error;
+    }
+    LawFit fit = read_law_fit(dir / "fit.json");
+    const double window = static_cast<double>(proxy_steps_);
+    std::vector<fs::path> tables = proxy_tables_;
+    for (const auto& folder : runs.at("bimix")) tables.push_back(folder / "observations.csv");
+    std::vector<double> observed, predicted_all;
+    std::vector<std::string> loss_domains;
+    for (const auto& table_path : tables) {
+      ObservationTable all = read_observations(table_path);
+      bool is_bimix = all.rows() > 0 && all.runs[0].rfind("bimix", 0) == 0;
+      std::vector<size_t> rows;
+      for (size_t r = 0; r < all.rows(); ++r) {
+        if (all.steps[r] > (is_bimix ? 0.0 : window)) rows.push_back(r);
+      }
+      if (rows.empty()) continue;
+      ObservationTable table = all.select(rows);
+      auto predicted = predict_observations(fit, table);
+      loss_domains = table.loss_domains;
+      std::vector<std::pair<double, double>> points;
+      for (size_t i = 0; i < predicted.size(); ++i) {
+        points.emplace_back(predicted[i], table.losses[i]);
+      }
+      quality.points.emplace_back(table.runs[0], std::move(points));
+      observed.insert(observed.end(), table.losses.begin(), table.losses.end());
+      predicted_all.insert(predicted_all.end(), predicted.begin(), predicted.end());
+    }
+    auto evaluation = evaluate(loss_domains, observed, predicted_all);
+    quality.r2_log = evaluation.mean.r2_log;
+    quality.future_rel_error = evaluation.mean.mean_relative_error;
+    return quality;
+  }
+
+  void report(const std::map<std::string, std::vector<fs::path>>& runs) {
+    ReportData data;
+    data.scale = scale_name_;
+    data.config = config_.source.string();
+    data.domains = domain_names_;
+    for (const auto& recipe : recipe_names()) {
+      if (!runs.contains(recipe)) continue;
+      std::vector<RunCurves> curves;
+      for (const auto& folder : runs.at(recipe))
+        curves.push_back(read_run_metrics(folder / "metrics.jsonl"));
+      if (recipe == "odm" || recipe == "ado" || recipe == "velocitune") {
+        data.trajectories[recipe] = curves.front();
+      }
+      data.recipes.push_back(summarise_recipe(recipe, curves));
+    }
+    compare_with_uniform(data.recipes);
+    data.mixtures.emplace_back(
+        "uniform", std::vector<double>(domain_names_.size(), 1.0 / domain_names_.size()));
+    if (runs.contains("natural")) {
+      auto curves = read_run_metrics(runs.at("natural").front() / "metrics.jsonl", 2);
+      data.mixtures.emplace_back("natural", curves.weights.front().weights);
+    }
+    data.mixtures.insert(data.mixtures.end(), mixtures_.begin(), mixtures_.end());
+    data.bimix = bimix_quality(runs);
+    data.notes = notes_;
+
+    nlohmann::json summary;
+    summary["scale"] = scale_name_;
+    summary["steps"] = scale_.steps;
+    summary["seeds"] = scale_.seeds;
+    summary["domains"] = domain_names_;
+    summary["recipes"] = nlohmann::json::array();
+    for (const auto& recipe : data.recipes) summary["recipes"].push_back(recipe_json(recipe));
+    if (data.bimix) {
+      summary["bimix"] = {{"extrapolation_rel_error", data.bimix->extrapolation_rel_error},
+                          {"r2_log", data.bimix->r2_log},
+                          {"later_steps_rel_error", data.bimix->future_rel_error},
+                          {"proxy_steps", proxy_steps_}};
+    }
+    if (!targets_.empty()) summary["velocitune_targets"] = targets_;
+    write_json(out_ / "summary.json", summary);
+    write_file_atomic(out_ / "report.html", render_report(data));
+    progress(fmt::format("done: {} and {}", (out_ / "summary.json").string(),
+                         (out_ / "report.html").string()));
+  }
+
+  const StudyConfig& config_;
+  const ScaleConfig& scale_;
+  std::string scale_name_;
+  fs::path out_;
+  std::vector<Domain> domains_;
+  std::vector<std::string> domain_names_;
+  std::string train_text_;
+  uint64_t context_ = 0;
+  uint64_t proxy_steps_ = 0;
+  std::vector<std::pair<std::string, std::vector<double>>> mixtures_;
+  std::vector<fs::path> proxy_tables_;
+  std::map<std::string, double> targets_;
+  std::vector<std::string> notes_;
+  Clock::time_point start_ = Clock::now();
+  uint64_t total_steps_ = 0, done_steps_ = 0, trained_steps_ = 0;
+  double trained_seconds_ = 0;
+};
+
+}  // namespace
+
+void run_study(const StudyConfig& config, const StudyOptions& options) {
+  Study(config, options).run();
+}
+
+}  // namespace cuvee::study

@@ -1,0 +1,233 @@
+#include "cuvee/study/study_config.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "cuvee/core/atomic_file.h"
+#include "cuvee/core/error.h"
+#include "cuvee/mixing/policy_params.h"
+
+namespace cuvee::study {
+namespace {
+
+const std::vector<std::string> kMeasures = {"shannon", "joint", "conditional"};
+
+// Refuses keys of `table` outside `known`, naming the nearest valid one.
+void check_keys(const toml::table& table, const std::vector<std::string>& known,
+                const std::string& prefix, const std::filesystem::path& source) {
+  for (const auto& [key, node] : table) {
+    std::string name(key.str());
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::vector<std::string> full;
+    for (const auto& k : known) full.push_back(prefix + k);
+    fail("{}: unknown key '{}{}'; did you mean '{}'?", source.string(), prefix, name,
+         nearest_name(prefix + name, full));
+  }
+}
+
+std::string where(const std::filesystem::path& source, const std::string& key) {
+  return source.string() + ": " + key;
+}
+
+std::string string_value(const toml::table& table, const std::string& key, const std::string& full,
+                         const std::filesystem::path& source, std::string fallback) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return fallback;
+  auto value = node->value<std::string>();
+  if (!value) fail("{}: expected a string", where(source, full));
+  return *value;
+}
+
+double number_value(const toml::table& table, const std::string& key, const std::string& full,
+                    const std::filesystem::path& source, double fallback) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return fallback;
+  auto value = node->value<double>();
+  if (!value) fail("{}: expected a number", where(source, full));
+  return *value;
+}
+
+std::vector<std::string> string_list(const toml::table& table, const std::string& key,
+                                     const std::string& full, const std::filesystem::path& source,
+                                     std::vector<std::string> fallback) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return fallback;
+  const toml::array* array = node->as_array();
+  if (array == nullptr) fail("{}: expected a list of strings", where(source, full));
+  std::vector<std::string> out;
+  for (const auto& item : *array) {
+    auto value = item.value<std::string>();
+    if (!value) fail("{}: expected a list of strings", where(source, full));
+    out.push_back(*value);
+  }
+  return out;
+}
+
+const toml::table* subtable(const toml::table& table, const std::string& key,
+                            const std::string& full, const std::filesystem::path& source) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return nullptr;
+  if (!node->is_table()) fail("{}: expected a table", where(source, full));
+  return node->as_table();
+}
+
+ScaleConfig parse_scale(const toml::table& table, const std::string& name,
+                        const std::filesystem::path& source) {
+  std::string prefix = "scales." + name + ".";
+  check_keys(table, {"steps", "eval_every", "seeds", "set"}, prefix, source);
+  ScaleConfig scale;
+  double steps = number_value(table, "steps", prefix + "steps", source, 0);
+  if (steps < 10 || steps != static_cast<double>(static_cast<uint64_t>(steps))) {
+    fail("{}: expected a whole number of steps ≥ 10, got {}", where(source, prefix + "steps"),
+         steps);
+  }
+  scale.steps = static_cast<uint64_t>(steps);
+  double eval_every = number_value(table, "eval_every", prefix + "eval_every", source,
+                                   static_cast<double>(scale.steps / 10));
+  if (eval_every < 1 || eval_every > steps ||
+      eval_every != static_cast<double>(static_cast<uint64_t>(eval_every))) {
+    fail("{}: expected a whole number of steps in [1, {}], got {}",
+         where(source, prefix + "eval_every"), scale.steps, eval_every);
+  }
+  scale.eval_every = static_cast<uint64_t>(eval_every);
+  const toml::node* seeds = table.get("seeds");
+  if (seeds == nullptr) {
+    scale.seeds = {1};
+  } else {
+    const toml::array* array = seeds->as_array();
+    if (array == nullptr || array->empty()) {
+      fail("{}: expected a non-empty list of integers", where(source, prefix + "seeds"));
+    }
+    for (const auto& item : *array) {
+      auto seed = item.value<int64_t>();
+      if (!seed || item.is_floating_point()) {
+        fail("{}: expected a non-empty list of integers", where(source, prefix + "seeds"));
+      }
+      scale.seeds.push_back(*seed);
+    }
+  }
+  if (const toml::table* set = subtable(table, "set", prefix + "set", source)) {
+    for (const auto& [key, node] : *set) {
+      std::string name_of_key(key.str());
+      if (name_of_key == "train.steps" || name_of_key == "train.eval_every" ||
+          name_of_key == "seed" || name_of_key == "run" || name_of_key == "data.paths" ||
+          name_of_key.rfind("mixing.", 0) == 0) {
+        fail("{}: '{}' is set by the study itself (use scales.{}.steps, eval_every or seeds)",
+             where(source, prefix + "set"), name_of_key, name);
+      }
+      std::ostringstream text;
+      node.visit([&](const auto& value) { text << value; });
+      scale.set[name_of_key] = text.str();
+    }
+  }
+  return scale;
+}
+
+}  // namespace
+
+const std::vector<std::string>& recipe_names() {
+  static const std::vector<std::string> names = {"natural", "uniform", "entropy",    "bimix",
+                                                 "odm",     "ado",     "velocitune", "density"};
+  return names;
+}
+
+const ScaleConfig& StudyConfig::scale(std::string_view name) const {
+  auto it = scales.find(std::string(name));
+  if (it == scales.end()) {
+    std::vector<std::string> names;
+    for (const auto& [known, _] : scales) names.push_back(known);
+    fail("{}: no scale '{}' (scales: {})", source.string(), name, fmt::join(names, ", "));
+  }
+  return it->second;
+}
+
+StudyConfig parse_study_config(std::string_view text, const std::filesystem::path& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source.string());
+  } catch (const toml::parse_error& e) {
+    fail("{}:{}: {}", source.string(), e.source().begin.line, e.description());
+  }
+  check_keys(root, {"data", "train", "recipes", "entropy_measure", "bimix", "selection", "scales"},
+             "", source);
+  StudyConfig config;
+  config.source = source;
+  config.data = string_value(root, "data", "data", source, "data");
+  config.train = string_value(root, "train", "train", source, "");
+  if (config.train.empty()) fail("{}: 'train' (the training config) is required", source.string());
+  config.recipes = string_list(root, "recipes", "recipes", source, recipe_names());
+  if (config.recipes.empty()) fail("{}: recipes: expected at least one recipe", source.string());
+  for (size_t i = 0; i < config.recipes.size(); ++i) {
+    const auto& recipe = config.recipes[i];
+    if (std::find(config.recipes.begin(), config.recipes.begin() + i, recipe) !=
+        config.recipes.begin() + i) {
+      fail("{}: recipes: '{}' is listed twice", source.string(), recipe);
+    }
+    if (std::find(recipe_names().begin(), recipe_names().end(), recipe) == recipe_names().end()) {
+      fail("{}: recipes: unknown recipe '{}'; did you mean '{}'?", source.string(), recipe,
+           nearest_name(recipe, recipe_names()));
+    }
+  }
+  if (std::find(config.recipes.begin(), config.recipes.end(), "uniform") == config.recipes.end()) {
+    fail("{}: recipes: 'uniform' is required (steps_to_uniform_final compares with it)",
+         source.string());
+  }
+  for (const char* needs : {"bimix", "velocitune"}) {
+    bool wanted =
+        std::find(config.recipes.begin(), config.recipes.end(), needs) != config.recipes.end();
+    bool has_natural =
+        std::find(config.recipes.begin(), config.recipes.end(), "natural") != config.recipes.end();
+    if (wanted && !has_natural) {
+      fail("{}: recipes: '{}' needs 'natural' (its proxy run)", source.string(), needs);
+    }
+  }
+  config.entropy_measure =
+      string_value(root, "entropy_measure", "entropy_measure", source, "conditional");
+  if (std::find(kMeasures.begin(), kMeasures.end(), config.entropy_measure) == kMeasures.end()) {
+    fail("{}: expected shannon, joint or conditional, got '{}'", where(source, "entropy_measure"),
+         config.entropy_measure);
+  }
+  config.bimix_proxy_measures = {"shannon", "joint"};
+  if (const toml::table* bimix = subtable(root, "bimix", "bimix", source)) {
+    check_keys(*bimix, {"proxy_measures", "proxy_fraction"}, "bimix.", source);
+    config.bimix_proxy_measures = string_list(*bimix, "proxy_measures", "bimix.proxy_measures",
+                                              source, config.bimix_proxy_measures);
+    for (const auto& measure : config.bimix_proxy_measures) {
+      if (std::find(kMeasures.begin(), kMeasures.end(), measure) == kMeasures.end()) {
+        fail("{}: expected shannon, joint or conditional, got '{}'",
+             where(source, "bimix.proxy_measures"), measure);
+      }
+    }
+    config.proxy_fraction =
+        number_value(*bimix, "proxy_fraction", "bimix.proxy_fraction", source, 0.5);
+    if (!(config.proxy_fraction > 0 && config.proxy_fraction < 1)) {
+      fail("{}: expected a fraction in (0, 1), got {}", where(source, "bimix.proxy_fraction"),
+           config.proxy_fraction);
+    }
+  }
+  if (const toml::table* selection = subtable(root, "selection", "selection", source)) {
+    check_keys(*selection, {"keep"}, "selection.", source);
+    config.selection_keep = number_value(*selection, "keep", "selection.keep", source, 0.5);
+    if (!(config.selection_keep > 0 && config.selection_keep < 1)) {
+      fail("{}: expected a fraction in (0, 1), got {}", where(source, "selection.keep"),
+           config.selection_keep);
+    }
+  }
+  const toml::table* scales = subtable(root, "scales", "scales", source);
+  if (scales == nullptr) fail("{}: 'scales' is required (demo, small, full)", source.string());
+  check_keys(*scales, {"demo", "small", "full"}, "scales.", source);
+  for (const auto& [key, node] : *scales) {
+    std::string name(key.str());
+    if (!node.is_table()) fail("{}: expected a table", where(source, "scales." + name));
+    config.scales[name] = parse_scale(*node.as_table(), name, source);
+  }
+  return config;
+}
+
+StudyConfig load_study_config(const std::filesystem::path& path) {
+  return parse_study_config(read_file(path), path);
+}
+
+}  // namespace cuvee::study

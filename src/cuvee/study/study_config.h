@@ -1,0 +1,46 @@
+// The study's configuration (TOML, docs/study.md): where localpile is, the training config every
+// recipe shares, which recipes run, and per scale (demo, small, full) the run length, the seeds
+// and any training keys to override. Unknown keys are errors naming the nearest valid key.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cuvee::study {
+
+// The recipes a study can compare, in the order they run (BiMix needs natural, uniform and
+// entropy first; Velocitune the natural run).
+const std::vector<std::string>& recipe_names();
+
+struct ScaleConfig {
+  uint64_t steps = 0;       // train.steps of every recipe
+  uint64_t eval_every = 0;  // train.eval_every
+  std::vector<int64_t> seeds;
+  // Other training keys, as `cuvee train --set KEY=VALUE` (the value in TOML syntax).
+  std::map<std::string, std::string> set;
+};
+
+struct StudyConfig {
+  std::filesystem::path source;  // the file read, for messages
+  std::filesystem::path data;    // localpile: domains/ (and tokenizer.model)
+  std::filesystem::path train;   // the training config every recipe shares
+  std::vector<std::string> recipes;
+  std::string entropy_measure = "conditional";
+  // BiMix: the entropy measures whose mixtures are trained as extra proxies (natural, uniform
+  // and the entropy recipe are proxies too), and the fraction of the run the proxies cover.
+  std::vector<std::string> bimix_proxy_measures;
+  double proxy_fraction = 0.5;
+  double selection_keep = 0.5;  // fraction of documents density selection keeps
+  std::map<std::string, ScaleConfig> scales;
+
+  const ScaleConfig& scale(std::string_view name) const;
+};
+
+// Parses `text` (TOML); paths are resolved against the working directory, as the trainer does.
+StudyConfig parse_study_config(std::string_view text, const std::filesystem::path& source);
+StudyConfig load_study_config(const std::filesystem::path& path);
+
+}  // namespace cuvee::study

@@ -1,0 +1,82 @@
+# cuvee study: a whole study (every recipe, BiMix proxies and fit, Velocitune targets, density
+# selection) on three tiny byte-level domains with a tiny model, then a re-run that trains
+# nothing, and the errors for missing data and bad configs.
+source "$(dirname "$0")/lib.sh" "$1"
+
+for d in alpha:60 beta:40 gamma:30; do
+  make_jsonl "${d%%:*}" "${d##*:}"
+  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.1 --out data/domains "${d%%:*}.jsonl" >/dev/null
+done
+cat >tiny.toml <<'TOML'
+[data]
+paths = ["data/domains"]
+[model]
+context = 16
+width = 16
+depth = 1
+heads = 2
+[train]
+batch_size = 4
+lr = 1e-2
+warmup_steps = 2
+eval_sequences = 4
+save_every = 10
+threads = 1
+TOML
+cat >study.toml <<'TOML'
+data = "data"
+train = "tiny.toml"
+[scales.demo]
+steps = 20
+eval_every = 2
+TOML
+
+"$CUVEE" study study.toml --out out 2>first.log || { cat first.log >&2; fail "the study failed"; }
+grep -q "ETA" first.log || fail "no progress lines with an ETA"
+python3 - <<'PY' || fail "summary.json is incomplete"
+import json, math
+s = json.load(open("out/summary.json"))
+names = [r["name"] for r in s["recipes"]]
+assert names == ["natural", "uniform", "entropy", "bimix", "odm", "ado", "velocitune", "density"], names
+for r in s["recipes"]:
+    assert math.isfinite(r["avg_eval_loss"]), r
+    for d in ("alpha", "beta", "gamma"):
+        assert math.isfinite(r["eval_loss." + d]), (r, d)
+    assert r["steps_to_uniform_final"] is None or 0 < r["steps_to_uniform_final"] <= 20, r
+uniform = next(r for r in s["recipes"] if r["name"] == "uniform")
+assert uniform["steps_to_uniform_final"] == 20
+for key in ("extrapolation_rel_error", "r2_log", "later_steps_rel_error"):
+    assert math.isfinite(s["bimix"][key]), key
+assert set(s["velocitune_targets"]) == {"alpha", "beta", "gamma"}
+PY
+for section in results curves trajectories bimix; do
+  grep -q "<section id=\"$section\">" out/report.html || fail "report.html has no $section section"
+done
+! grep -qE 'https?:' out/report.html || fail "report.html refers to something outside itself"
+
+# A second run finds every training finished and trains nothing.
+runs_before=$(ls out/runs | wc -l)
+"$CUVEE" study study.toml --out out 2>second.log || { cat second.log >&2; fail "the re-run failed"; }
+[ "$(grep -c 'finished earlier' second.log)" = "$runs_before" ] || fail "the re-run trained again: $(cat second.log)"
+! grep -q "training" second.log || fail "the re-run trained again"
+
+# An interrupted run (a checkpoint before the last step, no finished marker) is resumed, and
+# ends with the bytes of the uninterrupted run: the odm run is redone up to step 10 with the
+# settings its marker records, as a study stopped there would leave it.
+odm=$(ls -d out/runs/odm-*)
+cp "$odm/metrics.jsonl" full_metrics.jsonl
+mapfile -t sets < <(sed -n 's/^--set /--set\n/p' "$odm/study-finished.txt")
+rm -r "$odm"
+"$CUVEE" -q train tiny.toml --out "$odm" --steps 10 "${sets[@]}" >/dev/null 2>&1 || fail "training the first half failed"
+"$CUVEE" study study.toml --out out 2>third.log || { cat third.log >&2; fail "the resume failed"; }
+grep -q "odm: resuming" third.log || fail "the odm run was not resumed: $(cat third.log)"
+cmp -s full_metrics.jsonl "$odm/metrics.jsonl" || fail "the resumed odm run differs from the uninterrupted one"
+
+sed 's/^data = "data"/data = "nowhere"/' study.toml >nodata.toml
+expect_error "make localpile" "$CUVEE" study nodata.toml --out elsewhere
+printf 'train = "tiny.toml"\n[scales.demo]\nstpes = 20\n' >typo.toml
+expect_error "did you mean 'scales.demo.steps'" "$CUVEE" study typo.toml --out elsewhere
+printf 'data = "data"\ntrain = "tiny.toml"\n[scales.demo]\nsteps = 20\neval_every = 10\n' >short.toml
+expect_error "the proxy window (30 steps" "$CUVEE" study short.toml --out elsewhere
+expect_error "no scale 'small'" "$CUVEE" study study.toml --scale small --out elsewhere
+echo "study: ok"

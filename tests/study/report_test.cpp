@@ -1,0 +1,79 @@
+#include "cuvee/study/report.h"
+
+#include <regex>
+
+#include <gtest/gtest.h>
+
+namespace cuvee::study {
+namespace {
+
+RunCurves run(double last) {
+  RunCurves curves;
+  curves.domains = {"code", "mail"};
+  curves.evals = {{0, 9, {9, 9}}, {50, 6, {5, 7}}, {100, last, {last - 1, last + 1}}};
+  curves.weights = {{1, {0.5, 0.5}}, {100, {0.7, 0.3}}};
+  return curves;
+}
+
+ReportData data() {
+  ReportData d;
+  d.scale = "demo";
+  d.config = "examples/localpile.toml";
+  d.domains = {"code", "mail"};
+  d.recipes = {summarise_recipe("uniform", {run(5)}), summarise_recipe("odm", {run(4.5)}),
+               summarise_recipe("natural", {run(5.5)})};
+  compare_with_uniform(d.recipes);
+  d.trajectories["odm"] = run(4.5);
+  d.mixtures = {{"uniform", {0.5, 0.5}}, {"bimix", {0.6, 0.4}}};
+  d.bimix = BimixQuality{0.012, 0.95, 0.02, {{"natural", {{5.1, 5.0}, {6.9, 7.0}}}}};
+  d.notes = {"a <note>"};
+  return d;
+}
+
+TEST(Report, HasEverySection) {
+  auto html = render_report(data());
+  for (const char* id : {"results", "curves", "trajectories", "bimix", "notes"}) {
+    EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
+  }
+  EXPECT_NE(html.find("Best recipe: <b>odm</b>"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"best\"><td>odm</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>-10.00%</td><td>100 of 100</td><td>0%</td>"), std::string::npos);
+  EXPECT_NE(html.find("Held-out loss per domain"), std::string::npos);
+  EXPECT_NE(html.find("<td><b>3.500</b></td>"), std::string::npos);  // odm's code loss, lowest
+  EXPECT_NE(html.find("1.20%"), std::string::npos);                  // extrapolation error
+  EXPECT_NE(html.find("a &lt;note&gt;"), std::string::npos);
+  EXPECT_NE(html.find("odm: proportion of each domain"), std::string::npos);
+}
+
+TEST(Report, IsSelfContainedAndBalanced) {
+  auto html = render_report(data());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(html.find("http:"), std::string::npos);
+  EXPECT_EQ(html.find("https:"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  // Every element that is opened is closed, in order.
+  std::regex tag("<(/?)(html|head|body|section|table|tr|svg|p|ul|li|h1|h2|h3|div|th|td)[ >]");
+  std::vector<std::string> stack;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag); it != std::sregex_iterator();
+       ++it) {
+    if ((*it)[1] == "") {
+      stack.push_back((*it)[2]);
+    } else {
+      ASSERT_FALSE(stack.empty()) << "closing " << (*it)[2];
+      ASSERT_EQ(stack.back(), (*it)[2]);
+      stack.pop_back();
+    }
+  }
+  EXPECT_TRUE(stack.empty());
+}
+
+TEST(Report, SaysWhenNothingFinished) {
+  ReportData empty;
+  auto html = render_report(empty);
+  EXPECT_NE(html.find("No recipe has finished"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cuvee::study

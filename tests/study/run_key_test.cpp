@@ -1,0 +1,49 @@
+#include "cuvee/study/run_key.h"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
+
+namespace cuvee::study {
+namespace {
+
+RunSpec spec() {
+  RunSpec s;
+  s.name = "odm";
+  s.train_config_text = "seed = 1\n";
+  s.sets = {"mixing.policy=odm", "train.steps=100"};
+  return s;
+}
+
+TEST(RunKey, FolderChangesWithEverySetting) {
+  auto base = spec();
+  EXPECT_EQ(base.folder_name(), spec().folder_name());
+  EXPECT_EQ(base.folder_name().rfind("odm-", 0), 0u);
+  EXPECT_EQ(base.folder_name().size(), 4u + 16u);
+  auto other_set = base;
+  other_set.sets[1] = "train.steps=200";
+  auto other_config = base;
+  other_config.train_config_text = "seed = 2\n";
+  auto other_stop = base;
+  other_stop.stop_step = 50;
+  EXPECT_NE(other_set.folder_name(), base.folder_name());
+  EXPECT_NE(other_config.folder_name(), base.folder_name());
+  EXPECT_NE(other_stop.folder_name(), base.folder_name());
+}
+
+TEST(RunKey, StateFollowsTheFolder) {
+  testing::TempDir dir;
+  auto folder = dir / "run";
+  EXPECT_EQ(run_state(folder, 20), RunState::fresh);
+  dir.write("run/metrics.jsonl", "{\"kind\":\"eval\",\"step\":10}\n");
+  EXPECT_EQ(run_state(folder, 20), RunState::fresh);  // nothing checkpointed
+  dir.write("run/checkpoint.pt", "x");
+  EXPECT_EQ(run_state(folder, 20), RunState::interrupted);
+  // Training reached the end but the marker is missing: finished.
+  EXPECT_EQ(run_state(folder, 10), RunState::finished);
+  mark_finished(folder, spec());
+  EXPECT_EQ(run_state(folder, 20), RunState::finished);
+}
+
+}  // namespace
+}  // namespace cuvee::study
