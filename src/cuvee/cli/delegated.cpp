@@ -60,7 +60,8 @@ const bool registered = [] {
   static std::vector<Registration> registrations;
   registrations.reserve(16);
   while (std::getline(names, name, ';')) {
-    if (!name.empty()) registrations.emplace_back(name, "(libtorch) run `cuvee " + name + " --help`", setup);
+    if (!name.empty())
+      registrations.emplace_back(name, "(libtorch) run `cuvee " + name + " --help`", setup);
   }
   return true;
 }();

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   // Groups ("law", "tokenizer", ...) are created on demand from the commands' paths. A command
   // may also be a group ("select" and "select density"): then it runs when none of its
   // subcommands is named.
-  std::map<std::string, CLI::App*> nodes;  // by path: "law", "law fit"
+  std::map<std::string, CLI::App*> nodes;            // by path: "law", "law fit"
   std::vector<std::pair<size_t, CLI::App*>> leaves;  // (words in the path, its subcommand)
   std::map<CLI::App*, Action> actions;
   auto& registry = commands();
