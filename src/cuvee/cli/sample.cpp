@@ -2,14 +2,13 @@
 // of the token stream (same seed ⇒ same digest, on any thread count).
 #include <xxhash.h>
 
-#include <future>
-
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
 #include "cuvee/core/mixture.h"
+#include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/threads.h"
 #include "cuvee/corpus/domain.h"
@@ -81,16 +80,9 @@ void run(const SampleArgs& args) {
   Progress progress("sample", args.steps * args.batch * args.seq, "tokens");
   for (uint64_t step = 0; step < args.steps; ++step) {
     auto draws = sampler.next(weights, args.batch);
-    std::vector<std::future<void>> parts;
-    const size_t per_part = (draws.size() + threads - 1) / threads;
-    for (size_t begin = 0; begin < draws.size(); begin += per_part) {
-      parts.push_back(std::async(std::launch::async, [&, begin] {
-        for (size_t j = begin; j < std::min(draws.size(), begin + per_part); ++j) {
-          windows[draws[j].domain].read(draws[j].sequence, tokens.data() + j * width);
-        }
-      }));
-    }
-    for (auto& part : parts) part.get();
+    parallel_for(draws.size(), threads, 1, [&](uint64_t j) {
+      windows[draws[j].domain].read(draws[j].sequence, tokens.data() + j * width);
+    });
     for (const auto& draw : draws) ++counts[draw.domain];
     XXH3_64bits_update(digest, tokens.data(), tokens.size() * sizeof(int32_t));
     progress.advance(args.batch * args.seq);

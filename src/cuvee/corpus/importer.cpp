@@ -1,12 +1,12 @@
 #include "cuvee/corpus/importer.h"
 
-#include <future>
 #include <map>
 #include <regex>
 
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
 #include "cuvee/core/json_file.h"
+#include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/threads.h"
 #include "cuvee/corpus/indexed_dataset.h"
@@ -78,27 +78,19 @@ ImportReport import_domain(const ImportOptions& options) {
     batch.clear();
     if (!reader.next_batch(batch, options.batch_bytes)) break;
     encoded.assign(batch.size(), {});
-    // Contiguous parts of the batch, one per thread; results land in input order.
-    std::vector<std::future<void>> parts;
-    const size_t per_part = (batch.size() + threads - 1) / threads;
-    for (size_t begin = 0; begin < batch.size(); begin += per_part) {
-      size_t end = std::min(batch.size(), begin + per_part);
-      parts.push_back(std::async(std::launch::async, [&, begin, end] {
-        for (size_t i = begin; i < end; ++i) {
-          auto doc =
-              validate_document(batch[i], reader.inputs()[batch[i].file], options.reader.text_key);
-          if (!doc.error.empty()) {
-            encoded[i].error = std::move(doc.error);
-            encoded[i].reason = std::move(doc.reason);
-            continue;
-          }
-          encoded[i].heldout = is_heldout(doc.text, options.heldout);
-          tokenizer->encode(doc.text, encoded[i].tokens);
-          encoded[i].tokens.push_back(info.eos_id);
-        }
-      }));
-    }
-    for (auto& part : parts) part.get();
+    // Validated and encoded on every thread; results land in input order.
+    parallel_for(batch.size(), threads, 1, [&](uint64_t i) {
+      auto doc =
+          validate_document(batch[i], reader.inputs()[batch[i].file], options.reader.text_key);
+      if (!doc.error.empty()) {
+        encoded[i].error = std::move(doc.error);
+        encoded[i].reason = std::move(doc.reason);
+        return;
+      }
+      encoded[i].heldout = is_heldout(doc.text, options.heldout);
+      tokenizer->encode(doc.text, encoded[i].tokens);
+      encoded[i].tokens.push_back(info.eos_id);
+    });
     for (auto& doc : encoded) {
       if (!doc.error.empty()) {
         if (!options.skip_bad)

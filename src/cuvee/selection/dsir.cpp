@@ -4,9 +4,10 @@
 #include <cmath>
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/core/threads.h"
 #include "cuvee/selection/ngram_features.h"
-#include "cuvee/selection/parallel.h"
 
 namespace cuvee {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 std::vector<double> log_model(const DocumentTable& documents, uint32_t buckets, const char* label) {
   std::vector<std::atomic<uint64_t>> counts(buckets);
   Progress progress(label, documents.size(), "docs");
-  parallel_for(documents.size(), [&](uint64_t i) {
+  parallel_for(documents.size(), default_threads(), 16, [&](uint64_t i) {
     for (auto [f, count] : ngram_features(documents.tokens(i), buckets)) {
       counts[f].fetch_add(count, std::memory_order_relaxed);
     }
@@ -37,7 +38,7 @@ std::vector<double> dsir_scores(const DocumentTable& target, const DocumentTable
   auto target_model = log_model(target, options.buckets, "dsir target");
   auto raw_model = log_model(raw, options.buckets, "dsir raw");
   std::vector<double> scores(raw.size());
-  parallel_for(raw.size(), [&](uint64_t i) {
+  parallel_for(raw.size(), default_threads(), 16, [&](uint64_t i) {
     double s = 0;
     for (auto [f, count] : ngram_features(raw.tokens(i), options.buckets)) {
       s += count * (target_model[f] - raw_model[f]);

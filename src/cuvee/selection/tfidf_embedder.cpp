@@ -4,10 +4,11 @@
 #include <cmath>
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/rng.h"
+#include "cuvee/core/threads.h"
 #include "cuvee/selection/ngram_features.h"
-#include "cuvee/selection/parallel.h"
 
 namespace cuvee {
 
@@ -19,7 +20,7 @@ Embeddings embed_tfidf(const DocumentTable& documents, const TfidfOptions& optio
   std::vector<std::atomic<uint32_t>> df(options.buckets);
   {
     Progress progress("tfidf df", n, "docs");
-    parallel_for(n, [&](uint64_t i) {
+    parallel_for(n, default_threads(), 16, [&](uint64_t i) {
       for (auto [f, count] : ngram_features(documents.tokens(i), options.buckets)) {
         df[f].fetch_add(1, std::memory_order_relaxed);
       }
@@ -32,7 +33,7 @@ Embeddings embed_tfidf(const DocumentTable& documents, const TfidfOptions& optio
   e.dim = options.dim;
   e.values.assign(n * options.dim, 0.0f);
   Progress progress("tfidf embed", n, "docs");
-  parallel_for(n, [&](uint64_t i) {
+  parallel_for(n, default_threads(), 16, [&](uint64_t i) {
     std::vector<double> row(options.dim, 0.0);
     for (auto [f, count] : ngram_features(documents.tokens(i), options.buckets)) {
       double idf = std::log((n + 1.0) / (df[f].load(std::memory_order_relaxed) + 1.0)) + 1.0;
