@@ -33,7 +33,9 @@ void observe(Policy& policy, uint64_t step, std::vector<uint64_t> count = {3, 1}
 }
 
 TEST(AdoPolicy, NaturalUntilTheFirstFitThenTheRuleByHand) {
-  auto policy = make_policy(small_ado(), two_domains());
+  auto mixing = small_ado();
+  mixing["refit_lag"] = 0;  // the laws take effect at the step that fits them
+  auto policy = make_policy(mixing, two_domains());
   auto& ado = dynamic_cast<AdoPolicy&>(*policy);
   for (uint64_t step = 1; step < 200; ++step) {
     observe(*policy, step);
@@ -86,11 +88,81 @@ TEST(AdoPolicy, ResumesExactlyAcrossRefits) {
   }
 }
 
+TEST(AdoPolicy, ABackgroundRefitTakesEffectRefitLagStepsLater) {
+  // Refits start at 200 and 300; with refit_lag = 10 their laws take effect at 210 and 310,
+  // and they are the laws a synchronous refit finds on the history up to 200 and 300.
+  auto mixing = small_ado();
+  mixing["refit_lag"] = 0;
+  auto synchronous = make_policy(mixing, two_domains());
+  mixing["refit_lag"] = 10;
+  auto lagged = make_policy(mixing, two_domains());
+  auto& sync_ado = dynamic_cast<AdoPolicy&>(*synchronous);
+  auto& lagged_ado = dynamic_cast<AdoPolicy&>(*lagged);
+  std::vector<AdoLaw> laws_at_200, laws_at_300;
+  for (uint64_t step = 1; step <= 320; ++step) {
+    observe(*synchronous, step);
+    observe(*lagged, step);
+    if (step == 200) laws_at_200 = sync_ado.laws();
+    if (step == 300) laws_at_300 = sync_ado.laws();
+    if (step < 210) {
+      ASSERT_EQ(lagged->weights(), (std::vector<double>{0.5, 0.5})) << step;
+      ASSERT_FALSE(lagged_ado.laws()[0].fitted) << step;
+    }
+    const auto& expected = step < 310 ? laws_at_200 : laws_at_300;
+    if (step >= 210) {
+      for (int k = 0; k < 2; ++k) {
+        ASSERT_EQ(lagged_ado.laws()[k].epsilon, expected[k].epsilon) << step;
+        ASSERT_EQ(lagged_ado.laws()[k].alpha, expected[k].alpha) << step;
+      }
+    }
+  }
+  // The weights differ from the synchronous policy's only by having started later.
+  EXPECT_NE(lagged->weights(), synchronous->weights());
+  EXPECT_NEAR(lagged->weights()[0] + lagged->weights()[1], 1, 1e-15);
+}
+
+TEST(AdoPolicy, ResumesExactlyWithARefitInFlight) {
+  // Saved at 205, while the refit started at 200 (taking effect at 210) is in flight: the
+  // restored policy starts it again on the same history and continues identically.
+  auto mixing = small_ado();
+  mixing["refit_lag"] = 10;
+  auto run = make_policy(mixing, two_domains());
+  std::unique_ptr<Policy> resumed;
+  for (uint64_t step = 1; step <= 320; ++step) {
+    observe(*run, step);
+    if (resumed) observe(*resumed, step);
+    if (step == 205) {
+      auto state = nlohmann::json::parse(run->save_state().dump());
+      EXPECT_EQ(state.at("pending_steps"), 200);  // the history it started from
+      resumed = make_policy(mixing, two_domains());
+      resumed->load_state(state);
+    }
+    if (resumed) {
+      ASSERT_EQ(resumed->weights(), run->weights()) << step;
+    }
+  }
+  EXPECT_NE(run->weights(), (std::vector<double>{0.5, 0.5}));
+}
+
+TEST(AdoPolicy, RefusesAStateWhoseHistoryDoesNotAddUp) {
+  auto policy = make_policy(small_ado(), two_domains());
+  for (uint64_t step = 1; step <= 50; ++step) observe(*policy, step);
+  auto state = policy->save_state();
+  state["series"][1].erase(0);
+  auto fresh = make_policy(small_ado(), two_domains());
+  try {
+    fresh->load_state(state);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("domain 'b'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(AdoPolicy, NeverObservedDomainKeepsTheFloor) {
   // c is never drawn: no law, forecast 0, so ρ_c = 0.01 / (1 + 0.01) after clipping.
   PolicyContext context{{"a", "b", "c"}, {1, 1, 1}, 1000};
   auto policy = make_policy(small_ado(), context);
-  for (uint64_t step = 1; step <= 200; ++step) {
+  for (uint64_t step = 1; step <= 210; ++step) {  // the first refit takes effect at 210
     auto l = losses(step);
     policy->observe(step, std::vector<double>{l[0], l[1], 0}, std::vector<uint64_t>{3, 1, 0});
   }
@@ -109,6 +181,7 @@ TEST(AdoPolicy, RefusesBadSettings) {
   EXPECT_THROW(with("min_prob", 0.5), Error);
   EXPECT_THROW(with("smooth_window", 10), Error);
   EXPECT_THROW(with("refit_every", 0), Error);
+  EXPECT_THROW(with("refit_lag", 100), Error);  // must be below refit_every = 100
   EXPECT_THROW(with("gama2", 0.1), Error);
   auto policy = make_policy(small_ado(), two_domains());
   EXPECT_THROW(policy->observe(1, std::vector<double>{NAN, 1}, std::vector<uint64_t>{1, 1}), Error);

@@ -45,10 +45,16 @@ class Problem {
       total += a <= delta ? r * r / 2 : delta * (a - delta / 2);
       if (!hessian) continue;
       double w = a <= delta ? 1 : delta / a;
-      Vector3 j{1 / pred, x / pred, -t[1] * x * log_n_[i] / pred};
+      double inverse = 1 / pred;
+      Vector3 j{inverse, x * inverse, -t[1] * x * log_n_[i] * inverse};
       for (int p = 0; p < 3; ++p) {
         (*gradient)[p] += w * j[p] * r;
-        for (int q = 0; q < 3; ++q) (*hessian)[p][q] += w * j[p] * j[q];
+        for (int q = p; q < 3; ++q) (*hessian)[p][q] += w * j[p] * j[q];
+      }
+    }
+    if (hessian) {
+      for (int p = 0; p < 3; ++p) {
+        for (int q = 0; q < p; ++q) (*hessian)[p][q] = (*hessian)[q][p];
       }
     }
     return total;
@@ -97,12 +103,17 @@ class Problem {
       Vector3 step;
       if (!solve3(a, b, step)) break;
       Vector3 next = clamp({t[0] + step[0], t[1] + step[1], t[2] + step[2]});
-      double trial = cost(next);
+      // The trial's derivatives come with its cost: one pass over the points per iteration.
+      Matrix3 next_h;
+      Vector3 next_g;
+      double trial = cost(next, &next_h, &next_g);
       ++iteration;
       if (trial < current) {
-        bool tiny = current - trial <= 1e-14 * current;
+        bool tiny = current - trial <= 1e-10 * current;
         t = next;
-        current = cost(t, &h, &g);
+        current = trial;
+        h = next_h;
+        g = next_g;
         lambda = std::max(lambda / 3, 1e-12);
         if (tiny) break;
       } else {

@@ -1,14 +1,11 @@
 #include "cuvee/mixing/ado_policy.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/parallel.h"
 #include "cuvee/core/threads.h"
 #include "cuvee/mixing/ado_fit.h"
 #include "cuvee/mixing/online_check.h"
@@ -37,8 +34,9 @@ AdoPolicy::AdoPolicy(std::vector<std::string> domains, AdoSettings settings)
       credit_(settings_.natural),
       mean_rho_(settings_.natural),
       laws_(domains_.size()),
-      first_(domains_.size(), kNever),
-      series_(domains_.size()) {
+      history_{{},
+               std::vector<uint64_t>(domains_.size(), kNever),
+               std::vector<std::vector<double>>(domains_.size())} {
   if (domains_.size() < 2) fail("ado: needs at least 2 domains, got {}", domains_.size());
   if (settings_.natural.size() != domains_.size()) {
     fail("ado: {} natural proportions for {} domains", settings_.natural.size(), domains_.size());
@@ -53,23 +51,74 @@ AdoPolicy::AdoPolicy(std::vector<std::string> domains, AdoSettings settings)
     fail("mixing.s: ado expects a finite s >= 0, got {}", settings_.s);
   }
   if (settings_.refit_every == 0) fail("mixing.refit_every: ado expects refit_every >= 1");
+  if (settings_.refit_lag >= settings_.refit_every) {
+    fail(
+        "mixing.refit_lag: ado expects refit_lag < refit_every = {} (one refit in flight at a "
+        "time), got {}",
+        settings_.refit_every, settings_.refit_lag);
+  }
   SavitzkyGolay check(settings_.smooth_window, 3);
+}
+
+AdoHistory AdoHistory::prefix(size_t steps) const {
+  AdoHistory out;
+  out.seen.assign(seen.begin(), seen.begin() + static_cast<ptrdiff_t>(steps));
+  out.first = first;
+  out.series.resize(series.size());
+  for (size_t d = 0; d < series.size(); ++d) {
+    if (first[d] >= steps) {
+      out.first[d] = kNever;
+      continue;
+    }
+    out.series[d].assign(series[d].begin(),
+                         series[d].begin() + static_cast<ptrdiff_t>(steps - first[d]));
+  }
+  return out;
+}
+
+std::vector<AdoLaw> fit_ado_laws(const AdoHistory& history, const AdoSettings& settings) {
+  const size_t k = history.first.size();
+  std::vector<AdoLaw> laws(k);
+  auto fit_domain = [&](uint64_t d) {
+    if (history.first[d] == kNever) return;
+    const SavitzkyGolay smoother(settings.smooth_window, 3);  // one per thread: it caches
+    const auto& seen = history.seen;
+    std::vector<double> n, loss;
+    const uint64_t begin = std::max<uint64_t>(settings.ignore_steps, history.first[d]);
+    size_t distinct = 0;  // n never decreases, so distinct values are the increases
+    for (uint64_t j = settings.ignore_steps; j < seen.size(); j += kSubsample) {
+      if (j < begin || seen[j] <= 0) continue;  // n = 0 has no power law value
+      double smoothed = smoother.at(history.series[d], j - history.first[d]);
+      if (!(smoothed > 0)) continue;  // a log-space fit needs positive losses
+      if (n.empty() || seen[j] > n.back()) ++distinct;
+      n.push_back(seen[j]);
+      loss.push_back(smoothed);
+    }
+    if (distinct < kMinPoints) return;
+    auto fit = fit_step_law(n, loss);
+    laws[d] = AdoLaw{true, fit.epsilon, fit.beta, fit.alpha};
+  };
+  // Domains are independent, so threads change only the time, not the result.
+  parallel_for(k, settings.threads, 1, fit_domain);
+  return laws;
 }
 
 void AdoPolicy::observe(uint64_t step, std::span<const double> mean_loss,
                         std::span<const uint64_t> count) {
   check_observation("ado", domains_, last_step_, step, mean_loss, count);
   const size_t k = domains_.size();
-  const uint64_t index = seen_.size();
+  auto& seen = history_.seen;
+  const uint64_t index = seen.size();
   uint64_t batch = 0;
   for (uint64_t c : count) batch += c;
-  seen_.push_back((seen_.empty() ? 0.0 : seen_.back()) + static_cast<double>(batch));
+  seen.push_back((seen.empty() ? 0.0 : seen.back()) + static_cast<double>(batch));
   for (size_t i = 0; i < k; ++i) {
+    auto& series = history_.series[i];
     if (count[i] > 0) {
-      if (first_[i] == kNever) first_[i] = index;
-      series_[i].push_back(mean_loss[i]);
-    } else if (first_[i] != kNever) {
-      series_[i].push_back(series_[i].back());
+      if (history_.first[i] == kNever) history_.first[i] = index;
+      series.push_back(mean_loss[i]);
+    } else if (history_.first[i] != kNever) {
+      series.push_back(series.back());
     }
     if (batch > 0) {
       double share = static_cast<double>(count[i]) / static_cast<double>(batch);
@@ -77,60 +126,36 @@ void AdoPolicy::observe(uint64_t step, std::span<const double> mean_loss,
     }
   }
   last_step_ = step;
+  if (pending_.valid() && step >= last_refit_ + settings_.refit_lag) finish_refit();
   if (step >= settings_.start_step &&
       (last_refit_ == 0 || step >= last_refit_ + settings_.refit_every)) {
-    refit();
-    last_refit_ = step;
+    start_refit(step, seen.size());
+    if (settings_.refit_lag == 0) finish_refit();
   }
-  if (last_refit_ != 0) update_weights();
+  if (have_laws_) update_weights();
+}
+
+void AdoPolicy::start_refit(uint64_t step, size_t history_steps) {
+  last_refit_ = step;
+  pending_steps_ = history_steps;
+  // The copy is the refit's own, so the history can grow while it runs.
+  pending_ =
+      std::async(std::launch::async, fit_ado_laws, history_.prefix(history_steps), settings_);
+}
+
+void AdoPolicy::finish_refit() {
+  laws_ = pending_.get();  // waits if the refit is not done; rethrows its error
+  have_laws_ = true;
 }
 
 void AdoPolicy::refit() {
-  auto fit_domain = [&](size_t d) {
-    laws_[d] = AdoLaw{};
-    if (first_[d] == kNever) return;
-    const SavitzkyGolay smoother(settings_.smooth_window, 3);  // one per thread: it caches
-    std::vector<double> n, loss;
-    const uint64_t begin = std::max<uint64_t>(settings_.ignore_steps, first_[d]);
-    size_t distinct = 0;  // n never decreases, so distinct values are the increases
-    for (uint64_t j = settings_.ignore_steps; j < seen_.size(); j += kSubsample) {
-      if (j < begin || seen_[j] <= 0) continue;  // n = 0 has no power law value
-      double smoothed = smoother.at(series_[d], j - first_[d]);
-      if (!(smoothed > 0)) continue;  // a log-space fit needs positive losses
-      if (n.empty() || seen_[j] > n.back()) ++distinct;
-      n.push_back(seen_[j]);
-      loss.push_back(smoothed);
-    }
-    if (distinct < kMinPoints) return;
-    auto fit = fit_step_law(n, loss);
-    laws_[d] = AdoLaw{true, fit.epsilon, fit.beta, fit.alpha};
-  };
-  // Domains are independent, so threads change only the time, not the result.
-  const size_t k = domains_.size();
-  const size_t threads = std::min<size_t>(k, static_cast<size_t>(std::max(1, settings_.threads)));
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto worker = [&] {
-    for (size_t d = next++; d < k; d = next++) {
-      try {
-        fit_domain(d);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
-  if (error) std::rethrow_exception(error);
+  laws_ = fit_ado_laws(history_, settings_);
+  have_laws_ = true;
 }
 
 void AdoPolicy::update_weights() {
   const size_t k = domains_.size();
-  const double n = seen_.back();
+  const double n = history_.seen.back();
   std::vector<double> rho(k, 0.0);
   double total = 0;
   for (size_t i = 0; i < k; ++i) {
@@ -167,8 +192,10 @@ nlohmann::json AdoPolicy::save_state() const {
                               : nlohmann::json(nullptr));
   }
   nlohmann::json first = nlohmann::json::array();
-  for (uint64_t f : first_)
+  for (uint64_t f : history_.first)
     first.push_back(f == kNever ? nlohmann::json(nullptr) : nlohmann::json(f));
+  // A refit in flight is saved as the history length it started from: the restored policy
+  // starts it again on the same prefix.
   return {{"policy", "ado"},
           {"domains", domains_},
           {"weights", weights_},
@@ -177,11 +204,14 @@ nlohmann::json AdoPolicy::save_state() const {
           {"rho_count", rho_count_},
           {"rho", rho_},
           {"laws", laws},
-          {"seen", seen_},
+          {"have_laws", have_laws_},
+          {"seen", history_.seen},
           {"first", first},
-          {"series", series_},
+          {"series", history_.series},
           {"last_step", last_step_},
-          {"last_refit", last_refit_}};
+          {"last_refit", last_refit_},
+          {"pending_steps",
+           pending_.valid() ? nlohmann::json(pending_steps_) : nlohmann::json(nullptr)}};
 }
 
 void AdoPolicy::load_state(const nlohmann::json& state) {
@@ -191,27 +221,47 @@ void AdoPolicy::load_state(const nlohmann::json& state) {
   auto credit = state.at("credit").get<std::vector<double>>();
   auto mean_rho = state.at("mean_rho").get<std::vector<double>>();
   auto series = state.at("series").get<std::vector<std::vector<double>>>();
+  auto seen = state.at("seen").get<std::vector<double>>();
   const auto& laws = state.at("laws");
   const auto& first = state.at("first");
+  const auto& pending = state.at("pending_steps");
   if (weights.size() != k || credit.size() != k || mean_rho.size() != k || series.size() != k ||
       laws.size() != k || first.size() != k) {
     fail("mixing: the checkpoint's ado state has the wrong number of domains");
   }
+  std::vector<uint64_t> first_index(k);
+  for (size_t d = 0; d < k; ++d) {
+    first_index[d] = first[d].is_null() ? kNever : first[d].get<uint64_t>();
+    bool observed = first_index[d] != kNever;
+    if (observed ? first_index[d] >= seen.size() || series[d].size() != seen.size() - first_index[d]
+                 : !series[d].empty()) {
+      fail(
+          "mixing: the checkpoint's ado state holds {} losses of domain '{}', which its "
+          "{}-step history does not allow",
+          series[d].size(), domains_[d], seen.size());
+    }
+  }
+  if (!pending.is_null() && pending.get<uint64_t>() > seen.size()) {
+    fail("mixing: the checkpoint's ado state has a refit of {} steps of a {}-step history",
+         pending.get<uint64_t>(), seen.size());
+  }
+  if (pending_.valid()) pending_.wait();
+  pending_ = {};
   weights_ = std::move(weights);
   credit_ = std::move(credit);
   mean_rho_ = std::move(mean_rho);
-  series_ = std::move(series);
+  history_ = AdoHistory{std::move(seen), std::move(first_index), std::move(series)};
   rho_count_ = state.at("rho_count").get<uint64_t>();
   rho_ = state.at("rho").get<std::vector<double>>();
-  seen_ = state.at("seen").get<std::vector<double>>();
   for (size_t d = 0; d < k; ++d) {
     laws_[d] = laws[d].is_null() ? AdoLaw{}
                                  : AdoLaw{true, laws[d][0].get<double>(), laws[d][1].get<double>(),
                                           laws[d][2].get<double>()};
-    first_[d] = first[d].is_null() ? kNever : first[d].get<uint64_t>();
   }
+  have_laws_ = state.at("have_laws").get<bool>();
   last_step_ = state.at("last_step").get<uint64_t>();
   last_refit_ = state.at("last_refit").get<uint64_t>();
+  if (!pending.is_null()) start_refit(last_refit_, pending.get<uint64_t>());
 }
 
 std::unique_ptr<Policy> make_ado_policy(PolicyParams& params, const PolicyContext& context) {
@@ -224,6 +274,8 @@ std::unique_ptr<Policy> make_ado_policy(PolicyParams& params, const PolicyContex
   settings.start_step = params.count("start_step", settings.start_step);
   settings.ignore_steps = params.count("ignore_steps", settings.ignore_steps);
   settings.smooth_window = params.count("smooth_window", settings.smooth_window);
+  settings.refit_lag = params.count(
+      "refit_lag", std::min<uint64_t>(10, settings.refit_every > 0 ? settings.refit_every - 1 : 0));
   settings.threads =
       static_cast<int>(params.count("threads", static_cast<uint64_t>(default_threads())));
   settings.natural = natural_weights(context.train_tokens);

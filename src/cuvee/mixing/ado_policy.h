@@ -15,12 +15,20 @@
 // history holds fewer than 4 points after dropping and subsampling has no law and f_k = 0
 // (it keeps min_prob).
 //
+// A refit runs on a background thread, on a copy of the history up to the step that started
+// it, and its laws take effect at the observation `refit_lag` steps later (waiting for it there
+// if it has not finished). The delay is counted in steps, not time, so the weights do not depend
+// on how fast the machine is, and training does not stall while the laws are fitted. With
+// refit_lag = 0 the refit runs inside observe(), as in the released code.
+//
 // Parameters: gamma1 (0.1), gamma2 (0.1), s (0.5), min_prob (0.01), refit_every (1000),
-// start_step (1000), ignore_steps (100), smooth_window (101), threads (the cores available:
-// domains are refitted in parallel; the result does not depend on it).
+// start_step (1000), ignore_steps (100), smooth_window (101), refit_lag (10, or refit_every − 1
+// if smaller), threads (the cores available: domains are refitted in parallel; the result does
+// not depend on it).
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,6 +48,7 @@ struct AdoSettings {
   uint64_t start_step = 1000;
   uint64_t ignore_steps = 100;
   uint64_t smooth_window = 101;
+  uint64_t refit_lag = 0;       // steps from a refit's start to its laws taking effect
   int threads = 1;              // domains refitted at once
   std::vector<double> natural;  // μ
 };
@@ -49,6 +58,19 @@ struct AdoLaw {
   bool fitted = false;
   double epsilon = 0, beta = 0, alpha = 0;
 };
+
+// What the laws are fitted to: one entry per observed step.
+struct AdoHistory {
+  std::vector<double> seen;                 // n after each observed step
+  std::vector<uint64_t> first;              // index of each domain's first observation
+  std::vector<std::vector<double>> series;  // carried-forward losses from the first observation
+
+  // The history of the first `steps` observed steps.
+  AdoHistory prefix(size_t steps) const;
+};
+
+// Fits every domain's law to `history` (domains in parallel on settings.threads threads).
+std::vector<AdoLaw> fit_ado_laws(const AdoHistory& history, const AdoSettings& settings);
 
 class AdoPolicy final : public Policy {
  public:
@@ -61,13 +83,16 @@ class AdoPolicy final : public Policy {
   nlohmann::json save_state() const override;
   void load_state(const nlohmann::json& state) override;
 
-  // Refits every domain's law to the history so far (observe calls it on schedule).
+  // Refits every domain's law to the history so far, now, on this thread (observe() refits on
+  // schedule by itself; this is for measuring a refit).
   void refit();
   const std::vector<AdoLaw>& laws() const { return laws_; }
   // The preference ρ of the last update (empty before the first fit).
   const std::vector<double>& preference() const { return rho_; }
 
  private:
+  void start_refit(uint64_t step, size_t history_steps);
+  void finish_refit();
   void update_weights();
 
   std::vector<std::string> domains_;
@@ -78,11 +103,13 @@ class AdoPolicy final : public Policy {
   uint64_t rho_count_ = 1;        // t: π̄ holds μ as its first term
   std::vector<double> rho_;
   std::vector<AdoLaw> laws_;
-  std::vector<double> seen_;                 // n after each observed step
-  std::vector<uint64_t> first_;              // index of each domain's first observation
-  std::vector<std::vector<double>> series_;  // carried-forward losses from the first observation
+  bool have_laws_ = false;  // a refit has taken effect: π follows ρ from then on
+  AdoHistory history_;
   uint64_t last_step_ = 0;
-  uint64_t last_refit_ = 0;  // step of the last refit; 0: none yet
+  uint64_t last_refit_ = 0;  // step that started the last refit; 0: none yet
+  // The refit in flight (last_refit_ started it on the first pending_steps_ observed steps).
+  std::future<std::vector<AdoLaw>> pending_;
+  size_t pending_steps_ = 0;
 };
 
 std::unique_ptr<Policy> make_ado_policy(PolicyParams& params, const PolicyContext& context);
