@@ -35,13 +35,35 @@ TEST(Communicator, SumsOverRanksInThreads) {
     EXPECT_TRUE(torch::equal(r, torch::full({3}, 3.0, torch::kFloat64)));
 }
 
+// Both ranks learn whether they agree, whichever of them differs.
+TEST(Communicator, TellsEveryRankWhetherTheRanksAgree) {
+  TempDir dir;
+  int round = 0;
+  for (double second : {0.25, 0.75, -0.0}) {
+    std::vector<int> agree(2, -1);
+    std::vector<std::thread> ranks;
+    for (int rank = 0; rank < 2; ++rank) {
+      ranks.emplace_back([&, rank] {
+        GroupOptions group{rank, 2, "", 0, dir / fmt::format("store{}", round)};
+        Communicator comm(group, torch::kCPU);
+        std::vector<double> weights{0.5, rank == 0 ? 0.5 : second};
+        agree[rank] = comm.same_on_every_rank(weights);
+      });
+    }
+    for (auto& t : ranks) t.join();
+    EXPECT_EQ(agree[0], agree[1]) << second;
+    EXPECT_EQ(agree[0], 0) << second;  // -0.0 differs from 0.5 too, and bitwise from +0.0
+    ++round;
+  }
+}
+
 TEST(Communicator, SingleRankNeedsNoGroup) {
   Communicator comm(GroupOptions{}, torch::kCPU);
   EXPECT_STREQ(comm.backend(), "none");
   auto t = torch::ones({2});
   comm.all_reduce_sum(t);
   EXPECT_TRUE(torch::equal(t, torch::ones({2})));
-  EXPECT_THROW(Communicator(GroupOptions{2, 2}, torch::kCPU), Error);
+  EXPECT_THROW(Communicator(GroupOptions{2, 2, "", 0, {}}, torch::kCPU), Error);
 }
 
 std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
@@ -98,6 +120,54 @@ TEST(DataParallel, TwoRanksMatchOneRank) {
       }
     }
   }
+}
+
+// With an online policy the ranks' policies see the same all-reduced observations, so they
+// keep the same proportions (the trainer checks it every step and would stop otherwise), and
+// the proportions follow the single-rank run's up to float32 rounding of the losses.
+TEST(DataParallel, RanksAgreeUnderAnOnlinePolicy) {
+  TempDir dir;
+  auto data = testing::make_tiny_corpus(dir);
+  auto config = testing::tiny_config(data);
+  config.steps = 10;
+  config.mixing = {{"policy", "odm"}};
+  TrainOptions single;
+  single.out = dir / "one";
+  single.log = false;
+  train(config, single);
+
+  std::vector<std::thread> ranks;
+  std::vector<std::string> errors(2);
+  for (int rank = 0; rank < 2; ++rank) {
+    ranks.emplace_back([&, rank] {
+      TrainOptions options;
+      options.out = dir / "two";
+      options.log = false;
+      options.group = GroupOptions{rank, 2, "", 0, dir / "store"};
+      options.local_ranks = 2;
+      try {
+        train(config, options);
+      } catch (const std::exception& e) {
+        errors[rank] = e.what();
+      }
+    });
+  }
+  for (auto& t : ranks) t.join();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+
+  auto one = read_lines(dir / "one" / "metrics.jsonl");
+  auto two = read_lines(dir / "two" / "metrics.jsonl");
+  ASSERT_EQ(one.size(), two.size());
+  bool moved = false;
+  for (size_t i = 0; i < one.size(); ++i) {
+    for (const auto& [key, value] : one[i].items()) {
+      if (key.rfind("weights.", 0) != 0) continue;
+      EXPECT_NEAR(two[i][key].get<double>(), value.get<double>(), 1e-6) << "line " << i << key;
+      moved = moved || std::abs(value.get<double>() - one[0][key].get<double>()) > 1e-3;
+    }
+  }
+  EXPECT_TRUE(moved) << "ODM never changed the proportions; the test checks nothing";
 }
 
 TEST(GroupFromEnvironment, ReadsTorchrunVariables) {

@@ -163,6 +163,51 @@ TEST_F(TrainerTest, ResumeIsExact) {
             read_file(dir / "whole" / "observations.csv"));
 }
 
+// The same with each online policy, stopped where its state matters: ODM after its warm-up,
+// ADO with a refit in flight (started at 40, taking effect at 43), Velocitune between updates.
+struct PolicyResume {
+  const char* name;
+  nlohmann::json mixing;
+  uint64_t steps, stop;
+};
+
+class ResumeWithPolicy : public ::testing::TestWithParam<PolicyResume> {};
+
+TEST_P(ResumeWithPolicy, IsExact) {
+  TempDir dir;
+  auto data = testing::make_tiny_corpus(dir);
+  auto config = testing::tiny_config(data);
+  config.mixing = GetParam().mixing;
+  config.steps = GetParam().steps;
+  train(config, quiet(dir / "whole"));
+  train(config, quiet(dir / "split", GetParam().stop));
+  train(config, quiet(dir / "split", 0, true));
+  const auto whole = read_file(dir / "whole" / "metrics.jsonl");
+  EXPECT_EQ(read_file(dir / "split" / "metrics.jsonl"), whole);
+  // The policy did steer: the proportions of the last step are not the first step's.
+  auto lines = of_kind(read_metrics(dir / "whole"), "step");
+  EXPECT_NE(lines.front().at("weights.code"), lines.back().at("weights.code"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Online, ResumeWithPolicy,
+    ::testing::Values(
+        PolicyResume{"odm", {{"policy", "odm"}, {"warmup_steps", 2}}, 12, 5},
+        PolicyResume{"ado",
+                     {{"policy", "ado"},
+                      {"start_step", 40},
+                      {"refit_every", 10},
+                      {"refit_lag", 3},
+                      {"ignore_steps", 0},
+                      {"smooth_window", 5}},
+                     56,
+                     41},
+        PolicyResume{"velocitune",
+                     {{"policy", "velocitune"}, {"targets", "code:1,prose:1,sums:1"}, {"every", 4}},
+                     16,
+                     6}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 // Lines written after the last checkpoint (a crash between checkpoints) are dropped on resume.
 TEST_F(TrainerTest, ResumeDropsWhatFollowedTheCheckpoint) {
   auto config = testing::tiny_config(data);

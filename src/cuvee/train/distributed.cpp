@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <string_view>
 
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -11,6 +12,7 @@
 #endif
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/hash.h"
 
 namespace cuvee {
 
@@ -102,6 +104,22 @@ void Communicator::all_reduce_gradients(const std::vector<torch::Tensor>& parame
     grad.copy_(flat.slice(0, offset, offset + grad.numel()).view_as(grad));
     offset += grad.numel();
   }
+}
+
+bool Communicator::same_on_every_rank(std::span<const double> values) {
+  if (world_ == 1) return true;
+  // The largest hash and the largest negated hash: equal up to sign exactly when the smallest
+  // and the largest are the same, which every rank then sees alike.
+  const std::string_view bytes(reinterpret_cast<const char*>(values.data()),
+                               values.size() * sizeof(double));
+  const auto own = static_cast<int64_t>(hash64(bytes) >> 1);  // >= 0, so negation is exact
+  auto extremes = torch::tensor({own, -own}, torch::kInt64).to(group_->device);
+  std::vector<at::Tensor> tensors{extremes};
+  c10d::AllreduceOptions options;
+  options.reduceOp = c10d::ReduceOp::MAX;
+  group_->process_group->allreduce(tensors, options)->wait();
+  auto host = extremes.cpu();
+  return host[0].item<int64_t>() == -host[1].item<int64_t>();
 }
 
 }  // namespace cuvee

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <vector>
 
 #include <torch/types.h>
@@ -30,6 +31,9 @@ class Communicator {
   void all_reduce_sum(torch::Tensor& tensor);
   // Sums the gradients of `parameters` over the ranks: one flat buffer, one all-reduce.
   void all_reduce_gradients(const std::vector<torch::Tensor>& parameters);
+  // Whether every rank passed the same values, bit for bit (true on every rank, or false on
+  // every rank). One all-reduce of a single number: a 32-bit hash of the values, summed.
+  bool same_on_every_rank(std::span<const double> values);
 
  private:
   struct Group;

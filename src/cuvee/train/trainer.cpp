@@ -175,6 +175,15 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
     for (; step <= last; ++step) {
       // 1. The step's batch under the policy's current proportions; this rank's slice of it.
       const std::vector<double> weights = policy->weights();
+      // Each rank draws the global batch from its own policy's weights and trains its slice, so
+      // a policy that diverged on one rank would silently train on a batch nobody drew.
+      if (!comm.same_on_every_rank(weights)) {
+        fail(
+            "step {}: the data-parallel ranks disagree on the proportions of policy '{}' (a "
+            "policy must give the same weights for the same observations); stopped, the last "
+            "checkpoint ({}) is kept",
+            step, policy->name(), checkpoint_path.string());
+      }
       const std::vector<Draw> draws = sampler.next(weights, config.batch_size);
       std::span<const Draw> mine(draws.data() + comm.rank() * local_batch, local_batch);
       std::vector<uint32_t> slot_domain;
