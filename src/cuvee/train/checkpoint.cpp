@@ -5,6 +5,7 @@
 
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
+#include "cuvee/train/trainer.h"
 
 namespace cuvee {
 
@@ -68,6 +69,27 @@ CheckpointHeader header_from_json(const nlohmann::json& json) {
   return header;
 }
 
+// Opens the archive at `path` and reads its header.
+CheckpointHeader read_archive(const std::filesystem::path& path, torch::Device device,
+                              torch::serialize::InputArchive& archive) {
+  std::string bytes = read_file(path);
+  try {
+    archive.load_from(bytes.data(), bytes.size(), device);
+    c10::IValue text;
+    archive.read("header", text);
+    auto json = nlohmann::json::parse(text.toStringRef());
+    if (json.value("format", "") != "cuvee-checkpoint" ||
+        json.value("version", 0) != kFormatVersion) {
+      fail("{}: not a cuvee checkpoint of version {}", path.string(), kFormatVersion);
+    }
+    return header_from_json(json);
+  } catch (const c10::Error& e) {
+    fail("{}: not a readable checkpoint ({})", path.string(), e.what_without_backtrace());
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: damaged checkpoint header ({})", path.string(), e.what());
+  }
+}
+
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& header, Gpt& model,
@@ -90,24 +112,8 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& 
 CheckpointHeader load_checkpoint(const std::filesystem::path& path, const TrainConfig& config,
                                  const std::vector<std::string>& domains, Gpt& model,
                                  torch::optim::Optimizer& optimizer, torch::Device device) {
-  std::string bytes = read_file(path);
   torch::serialize::InputArchive archive;
-  CheckpointHeader header;
-  try {
-    archive.load_from(bytes.data(), bytes.size(), device);
-    c10::IValue text;
-    archive.read("header", text);
-    auto json = nlohmann::json::parse(text.toStringRef());
-    if (json.value("format", "") != "cuvee-checkpoint" ||
-        json.value("version", 0) != kFormatVersion) {
-      fail("{}: not a cuvee checkpoint of version {}", path.string(), kFormatVersion);
-    }
-    header = header_from_json(json);
-  } catch (const c10::Error& e) {
-    fail("{}: not a readable checkpoint ({})", path.string(), e.what_without_backtrace());
-  } catch (const nlohmann::json::exception& e) {
-    fail("{}: damaged checkpoint header ({})", path.string(), e.what());
-  }
+  CheckpointHeader header = read_archive(path, device, archive);
   if (header.shape != model->shape()) {
     fail("{}: the checkpoint holds a model of {}; the config asks for {}", path.string(),
          header.shape.describe(), model->shape().describe());
@@ -139,6 +145,48 @@ CheckpointHeader load_checkpoint(const std::filesystem::path& path, const TrainC
          e.what_without_backtrace());
   }
   return header;
+}
+
+CheckpointModel load_checkpoint_model(const std::filesystem::path& path, torch::Device device) {
+  if (!std::filesystem::exists(path)) {
+    fail(
+        "--checkpoint {}: no such file or folder (expected a run folder of `cuvee train`, or its "
+        "{})",
+        path.string(), kCheckpointFile);
+  }
+  CheckpointModel result;
+  result.file = std::filesystem::is_directory(path) ? path / kCheckpointFile : path;
+  if (!std::filesystem::exists(result.file)) {
+    fail("{}: no {} in this folder (expected a run folder of `cuvee train`)", path.string(),
+         kCheckpointFile);
+  }
+  torch::serialize::InputArchive archive;
+  result.header = read_archive(result.file, device, archive);
+  result.model = Gpt(result.header.shape);
+  // Module::load replaces each tensor by the stored one whatever its shape, so the shapes the
+  // header promises are checked after loading.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> expected;
+  for (const auto& item : result.model->named_parameters())
+    expected.emplace_back(item.key(), item.value().sizes().vec());
+  try {
+    torch::serialize::InputArchive model_archive;
+    archive.read("model", model_archive);
+    result.model->load(model_archive);
+  } catch (const c10::Error& e) {
+    fail("{}: cannot restore a model of {} ({})", result.file.string(),
+         result.header.shape.describe(), e.what_without_backtrace());
+  }
+  auto loaded = result.model->named_parameters();
+  for (const auto& [name, sizes] : expected) {
+    if (loaded[name].sizes().vec() != sizes) {
+      fail("{}: weight '{}' has shape {}; a model of {} needs {}", result.file.string(), name,
+           nlohmann::json(loaded[name].sizes().vec()).dump(), result.header.shape.describe(),
+           nlohmann::json(sizes).dump());
+    }
+  }
+  result.model->to(device);
+  result.model->eval();
+  return result;
 }
 
 }  // namespace cuvee

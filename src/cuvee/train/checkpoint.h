@@ -48,4 +48,16 @@ CheckpointHeader load_checkpoint(const std::filesystem::path& path, const TrainC
                                  const std::vector<std::string>& domains, Gpt& model,
                                  torch::optim::Optimizer& optimizer, torch::Device device);
 
+// A checkpoint's model alone, for scoring and embedding: no config or optimizer needed.
+struct CheckpointModel {
+  std::filesystem::path file;  // the checkpoint file read
+  CheckpointHeader header;
+  Gpt model{nullptr};  // on `device`, in eval mode
+};
+
+// `path` is a run folder (its checkpoint.pt is read) or a checkpoint file. Errors name the
+// path and what was expected: a missing path or file, a file that is not a cuvee checkpoint,
+// weights that do not fit the model shape of the header.
+CheckpointModel load_checkpoint_model(const std::filesystem::path& path, torch::Device device);
+
 }  // namespace cuvee

@@ -71,12 +71,20 @@ void GptImpl::initialize(uint64_t seed) {
 }
 
 torch::Tensor GptImpl::forward(const torch::Tensor& inputs) {
+  return head(hidden(inputs));
+}
+
+torch::Tensor GptImpl::hidden(const torch::Tensor& inputs) {
   const int64_t time = inputs.size(1);
   auto positions = torch::arange(time, inputs.options().dtype(torch::kInt64));
   auto x = wte(inputs) + wpe(positions);
   for (const auto& module : *blocks) x = module->as<Block>()->forward(x);
+  return ln_f(x);
+}
+
+torch::Tensor GptImpl::head(const torch::Tensor& hidden) {
   // The output head is the token embedding, transposed (tied weights).
-  return torch::nn::functional::linear(ln_f(x), wte->weight);
+  return torch::nn::functional::linear(hidden, wte->weight);
 }
 
 }  // namespace cuvee

@@ -40,6 +40,11 @@ class GptImpl : public torch::nn::Module {
   void initialize(uint64_t seed);
   // inputs: [B, T] token ids, T <= context → logits [B, T, vocab].
   torch::Tensor forward(const torch::Tensor& inputs);
+  // The final hidden states (after ln_f, before the head) → [B, T, width]; forward() is
+  // head(hidden(inputs)).
+  torch::Tensor hidden(const torch::Tensor& inputs);
+  // hidden [..., width] → logits [..., vocab]: the output head, tied to the token embedding.
+  torch::Tensor head(const torch::Tensor& hidden);
   const ModelShape& shape() const { return shape_; }
 
   torch::nn::Embedding wte{nullptr}, wpe{nullptr};

@@ -1,0 +1,53 @@
+// Domains written token by token, for tests that need documents import cannot make: empty
+// documents, exact duplicates, ids outside the vocabulary, another vocabulary size.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cuvee/core/json_file.h"
+#include "cuvee/corpus/domain.h"
+#include "cuvee/corpus/indexed_dataset.h"
+
+namespace cuvee::testing {
+
+// root/NAME with the given train and held-out documents (each followed by the end-of-document
+// id, as import writes them) and a manifest naming `tokenizer`.
+inline std::filesystem::path write_domain(const std::filesystem::path& root,
+                                          const std::string& name, const TokenizerInfo& tokenizer,
+                                          const std::vector<std::vector<int32_t>>& train,
+                                          const std::vector<std::vector<int32_t>>& heldout = {}) {
+  auto dir = root / name;
+  std::filesystem::create_directories(dir);
+  DomainManifest manifest;
+  manifest.name = name;
+  manifest.tokenizer = tokenizer;
+  const DType dtype = DType::kUInt16;
+  manifest.dtype = std::string(dtype_name(dtype));
+  auto write_split = [&](const char* split, const std::vector<std::vector<int32_t>>& documents,
+                         SplitInfo& info) {
+    IndexedDatasetWriter writer(dir / split, dtype);
+    for (auto document : documents) {
+      document.push_back(tokenizer.eos_id);
+      writer.add_document(document);
+    }
+    info.documents = writer.documents();
+    info.tokens = writer.tokens();
+    writer.commit();
+  };
+  write_split("train", train, manifest.train);
+  write_split("heldout", heldout, manifest.heldout);
+  write_json(dir / "manifest.json", manifest.to_json());
+  return dir;
+}
+
+// The byte-level tokens of `text` (the byte tokenizer's ids are the bytes).
+inline std::vector<int32_t> byte_tokens(const std::string& text) {
+  std::vector<int32_t> tokens;
+  for (unsigned char c : text) tokens.push_back(c);
+  return tokens;
+}
+
+}  // namespace cuvee::testing
