@@ -1,5 +1,5 @@
 # cuvee study: a whole study (every recipe, BiMix proxies and fit, Velocitune targets, density
-# selection) on three tiny byte-level domains with a tiny model, then a re-run that trains
+# and perplexity selection) on three tiny byte-level domains with a tiny model, then a re-run that trains
 # nothing, and the errors for missing data and bad configs.
 source "$(dirname "$0")/lib.sh" "$1"
 
@@ -37,7 +37,8 @@ python3 - <<'PY' || fail "summary.json is incomplete"
 import json, math
 s = json.load(open("out/summary.json"))
 names = [r["name"] for r in s["recipes"]]
-assert names == ["natural", "uniform", "entropy", "bimix", "odm", "ado", "velocitune", "density"], names
+assert names == ["natural", "uniform", "entropy", "bimix", "odm", "ado", "velocitune", "density",
+                 "perplexity"], names
 for r in s["recipes"]:
     assert math.isfinite(r["avg_eval_loss"]), r
     for d in ("alpha", "beta", "gamma"):

@@ -16,6 +16,7 @@ proxy_measures = ["shannon"]
 proxy_fraction = 0.4
 [selection]
 keep = 0.25
+perplexity_band = "low"
 [scales.demo]
 steps = 120
 eval_every = 12
@@ -42,6 +43,7 @@ TEST(StudyConfig, ReadsEveryField) {
   EXPECT_EQ(config.bimix_proxy_measures, std::vector<std::string>{"shannon"});
   EXPECT_DOUBLE_EQ(config.proxy_fraction, 0.4);
   EXPECT_DOUBLE_EQ(config.selection_keep, 0.25);
+  EXPECT_EQ(config.perplexity_band, "low");
   const auto& demo = config.scale("demo");
   EXPECT_EQ(demo.steps, 120u);
   EXPECT_EQ(demo.eval_every, 12u);
@@ -109,6 +111,10 @@ TEST(StudyConfig, RefusesBadValues) {
   EXPECT_NE(error_of(head + "[selection]\nkeep = 1.5\n[scales.demo]\nsteps = 100\n")
                 .find("selection.keep"),
             std::string::npos);
+  EXPECT_NE(
+      error_of(head + "[selection]\nperplexity_band = \"middle\"\n[scales.demo]\nsteps = 100\n")
+          .find("selection.perplexity_band"),
+      std::string::npos);
   EXPECT_NE(error_of(head + "[scales.demo\n").find("study.toml:"), std::string::npos);
   EXPECT_NE(error_of(head).find("'scales' is required"), std::string::npos);
 }

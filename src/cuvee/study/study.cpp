@@ -192,9 +192,10 @@ class Study {
     if (has("density")) {
       train_all("density", {"mixing.policy=natural"}, density_domains(first_seed).string());
     }
-    notes_.push_back(
-        "Perplexity selection is not an arm of this study: cuvee has no `score perplexity` "
-        "command yet.");
+    if (has("perplexity")) {
+      train_all("perplexity", {"mixing.policy=natural"},
+                perplexity_domains(runs.at("natural").front()).string());
+    }
     report(runs);
   }
 
@@ -380,24 +381,63 @@ class Study {
   }
 
   // Density selection at `selection_keep` over train documents (TF-IDF embeddings, RACE,
-  // inverse propensity), every held-out document kept so that evaluation is unchanged.
+  // inverse propensity).
   fs::path density_domains(int64_t seed) {
-    fs::path dir = out_ / "selection";
-    fs::path filtered = dir / fmt::format("density-{}", format_number(config_.selection_keep));
+    return selected_domains(
+        "density", "density selection", [&](const fs::path& dir, const fs::path& log) {
+          std::string domains = (config_.data / "domains").string();
+          run_child_checked({cuvee_program().string(), "--quiet", "embed", "tfidf", "--data",
+                             domains, "--out", (dir / "tfidf.npy").string()},
+                            log);
+          run_child_checked(
+              {cuvee_program().string(), "--quiet", "select", "density", "--embeddings",
+               (dir / "tfidf.npy").string(), "--keep", format_number(config_.selection_keep),
+               "--seed", std::to_string(seed), "--out", (dir / "keep.txt").string()},
+              log);
+        });
+  }
+
+  // Perplexity selection at `selection_keep`: documents scored under the natural run's final
+  // model (their first context of tokens), the `perplexity_band` of the ranking kept (a band
+  // of documents, not of domains).
+  fs::path perplexity_domains(const fs::path& reference_run) {
+    return selected_domains(
+        "perplexity", fmt::format("perplexity selection ({} band)", config_.perplexity_band),
+        [&](const fs::path& dir, const fs::path& log) {
+          // Each document's first context of tokens, one forward pass each: whole documents
+          // would cost about as much again as the training runs.
+          run_child_checked(
+              {cuvee_program().string(), "--quiet", "score", "perplexity", "--checkpoint",
+               reference_run.string(), "--data", (config_.data / "domains").string(),
+               "--max-tokens", std::to_string(context_), "--out", (dir / "scores.tsv").string()},
+              log);
+          // The band starts at this quantile of the ranking (ascending perplexity).
+          double start = config_.perplexity_band == "low"   ? 0.0
+                         : config_.perplexity_band == "mid" ? (1 - config_.selection_keep) / 2
+                                                            : 1 - config_.selection_keep;
+          run_child_checked({cuvee_program().string(), "--quiet", "select", "--scores",
+                             (dir / "scores.tsv").string(), "--method", "band", "--keep",
+                             format_number(config_.selection_keep), "--band-start",
+                             format_number(start), "--out", (dir / "keep.txt").string()},
+                            log);
+        });
+  }
+
+  // A selection arm's domains, in selection/NAME-KEEP: `choose` writes keep.txt (document
+  // numbers of docs/selection.md) in its work folder selection/NAME, with progress in log; every
+  // held-out document is added to it so that evaluation is the same as the other recipes', and the
+  // kept documents become new domains. Done once: a COMPLETE marker skips it on later runs.
+  fs::path selected_domains(const std::string& name, const std::string& what,
+                            const std::function<void(const fs::path&, const fs::path&)>& choose) {
+    fs::path dir = out_ / "selection" / name;
+    fs::path filtered =
+        out_ / "selection" / fmt::format("{}-{}", name, format_number(config_.selection_keep));
     if (fs::exists(dir / "COMPLETE")) return filtered;
     fs::create_directories(dir);
-    std::string domains = (config_.data / "domains").string();
-    progress(fmt::format("density selection: keeping {:.0f}% of the documents",
-                         100 * config_.selection_keep));
+    progress(
+        fmt::format("{}: keeping {:.0f}% of the documents", what, 100 * config_.selection_keep));
     fs::path log = dir / "selection.log";
-    run_child_checked({cuvee_program().string(), "--quiet", "embed", "tfidf", "--data", domains,
-                       "--out", (dir / "tfidf.npy").string()},
-                      log);
-    run_child_checked(
-        {cuvee_program().string(), "--quiet", "select", "density", "--embeddings",
-         (dir / "tfidf.npy").string(), "--keep", format_number(config_.selection_keep), "--seed",
-         std::to_string(seed), "--out", (dir / "keep.txt").string()},
-        log);
+    choose(dir, log);
     std::set<uint64_t> keep;
     std::ifstream in(dir / "keep.txt");
     for (uint64_t index; in >> index;) keep.insert(index);
@@ -412,10 +452,10 @@ class Study {
     for (uint64_t index : keep) text += std::to_string(index) + "\n";
     write_file_atomic(dir / "keep_with_heldout.txt", text);
     fs::remove_all(filtered);
-    run_child_checked(
-        {cuvee_program().string(), "--quiet", "filter", "--keep",
-         (dir / "keep_with_heldout.txt").string(), "--data", domains, "--out", filtered.string()},
-        log);
+    run_child_checked({cuvee_program().string(), "--quiet", "filter", "--keep",
+                       (dir / "keep_with_heldout.txt").string(), "--data",
+                       (config_.data / "domains").string(), "--out", filtered.string()},
+                      log);
     write_file_atomic(dir / "COMPLETE", "");
     return filtered;
   }

@@ -128,8 +128,9 @@ ScaleConfig parse_scale(const toml::table& table, const std::string& name,
 }  // namespace
 
 const std::vector<std::string>& recipe_names() {
-  static const std::vector<std::string> names = {"natural", "uniform", "entropy",    "bimix",
-                                                 "odm",     "ado",     "velocitune", "density"};
+  static const std::vector<std::string> names = {"natural",    "uniform", "entropy",
+                                                 "bimix",      "odm",     "ado",
+                                                 "velocitune", "density", "perplexity"};
   return names;
 }
 
@@ -174,13 +175,14 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     fail("{}: recipes: 'uniform' is required (steps_to_uniform_final compares with it)",
          source.string());
   }
-  for (const char* needs : {"bimix", "velocitune"}) {
+  for (const char* needs : {"bimix", "velocitune", "perplexity"}) {
     bool wanted =
         std::find(config.recipes.begin(), config.recipes.end(), needs) != config.recipes.end();
     bool has_natural =
         std::find(config.recipes.begin(), config.recipes.end(), "natural") != config.recipes.end();
     if (wanted && !has_natural) {
-      fail("{}: recipes: '{}' needs 'natural' (its proxy run)", source.string(), needs);
+      fail("{}: recipes: '{}' needs 'natural' (its proxy run or reference model)", source.string(),
+           needs);
     }
   }
   config.entropy_measure =
@@ -208,11 +210,18 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     }
   }
   if (const toml::table* selection = subtable(root, "selection", "selection", source)) {
-    check_keys(*selection, {"keep"}, "selection.", source);
+    check_keys(*selection, {"keep", "perplexity_band"}, "selection.", source);
     config.selection_keep = number_value(*selection, "keep", "selection.keep", source, 0.5);
     if (!(config.selection_keep > 0 && config.selection_keep < 1)) {
       fail("{}: expected a fraction in (0, 1), got {}", where(source, "selection.keep"),
            config.selection_keep);
+    }
+    config.perplexity_band =
+        string_value(*selection, "perplexity_band", "selection.perplexity_band", source, "mid");
+    if (config.perplexity_band != "low" && config.perplexity_band != "mid" &&
+        config.perplexity_band != "high") {
+      fail("{}: expected low, mid or high, got '{}'", where(source, "selection.perplexity_band"),
+           config.perplexity_band);
     }
   }
   const toml::table* scales = subtable(root, "scales", "scales", source);

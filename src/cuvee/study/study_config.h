@@ -12,7 +12,7 @@
 namespace cuvee::study {
 
 // The recipes a study can compare, in the order they run (BiMix needs natural, uniform and
-// entropy first; Velocitune the natural run).
+// entropy first; Velocitune and perplexity selection the natural run).
 const std::vector<std::string>& recipe_names();
 
 struct ScaleConfig {
@@ -33,7 +33,9 @@ struct StudyConfig {
   // and the entropy recipe are proxies too), and the fraction of the run the proxies cover.
   std::vector<std::string> bimix_proxy_measures;
   double proxy_fraction = 0.5;
-  double selection_keep = 0.5;  // fraction of documents density selection keeps
+  double selection_keep = 0.5;  // fraction of documents the selection arms keep
+  // Which perplexity band the perplexity arm keeps: low, mid (centred) or high.
+  std::string perplexity_band = "mid";
   std::map<std::string, ScaleConfig> scales;
 
   const ScaleConfig& scale(std::string_view name) const;
