@@ -1,5 +1,5 @@
-# cuvee embed tfidf / density sketch|merge|score / select density / select / filter / score dsir:
-# the selection pipeline on two small domains, end to end.
+# The selection pipeline on two small domains, end to end: cuvee embed tfidf, density
+# sketch|merge|score, select density, select (with --within), filter and score dsir.
 source "$(dirname "$0")/lib.sh" "$1"
 
 make_jsonl alpha 150
@@ -30,6 +30,30 @@ expect_error "different parameters" "$CUVEE" -q density merge s0.race other.race
 "$CUVEE" -q select --scores density.tsv --method topk --keep 0.1 --out top.txt >/dev/null
 "$CUVEE" -q select --scores density.tsv --method band --keep 0.5 --out band.txt >/dev/null
 [ "$(wc -l <band.txt)" = "$((total / 2))" ] || fail "band keeps half"
+
+# --within: each domain keeps its own half, even when one domain's scores all rank below the
+# other's (a global top-k would then keep alpha's documents only).
+alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(m['train']['documents']+m['heldout']['documents'])")
+python3 - "$alpha_docs" "$total" <<'PY'
+import sys
+alpha, total = int(sys.argv[1]), int(sys.argv[2])
+with open("ranked.tsv", "w") as f:
+    f.write('# cuvee-scores/1 {"method": "test"}\n')
+    for i in range(total):
+        f.write(f"{i}\t{1000 + i if i < alpha else i}\n")
+PY
+"$CUVEE" -q select --scores ranked.tsv --method topk --keep 0.5 --within data --out within.txt >/dev/null
+python3 - "$alpha_docs" "$total" <<'PY' || fail "--within did not keep half of each domain"
+import sys
+alpha, total = int(sys.argv[1]), int(sys.argv[2])
+kept = [int(line) for line in open("within.txt")]
+assert kept == sorted(kept), "not ascending"
+in_alpha = [k for k in kept if k < alpha]
+assert len(in_alpha) == round(alpha / 2), (len(in_alpha), alpha)
+assert len(kept) - len(in_alpha) == round((total - alpha) / 2), (len(kept), total, alpha)
+assert in_alpha == list(range(alpha - len(in_alpha), alpha)), "alpha's top half"
+PY
+expect_error "the domains hold" "$CUVEE" -q select --scores ranked.tsv --method topk --keep 0.5 --within data/alpha --out bad.txt
 
 # Filter: a new domain per input domain, both splits, counts matching the keep-list.
 "$CUVEE" -q filter --keep keep.txt --data data --out kept >/dev/null

@@ -13,6 +13,7 @@
 
 #include "cuvee/cli/command.h"
 #include "cuvee/core/error.h"
+#include "cuvee/selection/documents.h"
 #include "cuvee/selection/keep_list.h"
 #include "cuvee/selection/race_sketch.h"
 #include "cuvee/selection/samplers.h"
@@ -23,6 +24,7 @@ namespace {
 
 struct SelectArgs {
   std::vector<std::filesystem::path> scores;
+  std::vector<std::filesystem::path> within;  // domains to select in one by one
   std::filesystem::path out;
   std::string method;
   double keep = 0;
@@ -75,12 +77,37 @@ void run(SelectArgs& args) {
     }
     values.insert(values.end(), scores.values.begin(), scores.values.end());
   }
-  if (args.options.method == SelectMethod::kThreshold) {
-    if (args.keep != 0) fail("--method threshold keeps by --min/--max, not --keep");
-  } else {
-    args.options.keep = keep_count(args.keep, values.size());
+  if (args.options.method == SelectMethod::kThreshold && args.keep != 0) {
+    fail("--method threshold keeps by --min/--max, not --keep");
   }
-  auto kept = select_documents(values, args.options);
+  // Selects from values[begin, end), keeping the fraction of that range; global indices.
+  auto select_range = [&](uint64_t begin, uint64_t end, uint64_t seed) {
+    SelectOptions options = args.options;
+    options.seed = seed;
+    std::span<const double> range(values.data() + begin, end - begin);
+    if (options.method != SelectMethod::kThreshold)
+      options.keep = keep_count(args.keep, end - begin);
+    auto kept = select_documents(range, options);
+    for (auto& index : kept) index += begin;
+    return kept;
+  };
+  std::vector<uint64_t> kept;
+  if (args.within.empty()) {
+    kept = select_range(0, values.size(), args.options.seed);
+  } else {
+    // Each domain (its train then held-out documents, as documents.h numbers them) keeps the
+    // fraction of its own documents, so no domain is emptied by scores that differ by domain.
+    DocumentTable documents(args.within);
+    if (documents.size() != values.size()) {
+      fail("--within: the domains hold {} documents, but the scores are for {}", documents.size(),
+           values.size());
+    }
+    for (size_t d = 0; d < documents.domains().size(); ++d) {
+      auto part = select_range(documents.split_start(2 * d), documents.split_start(2 * d + 2),
+                               args.options.seed + d);
+      kept.insert(kept.end(), part.begin(), part.end());
+    }
+  }
   write_keep_list(args.out, kept);
   std::fputs(fmt::format("kept {} of {} documents ({}) -> {}\n", kept.size(), values.size(),
                          args.method, args.out.string())
@@ -101,6 +128,9 @@ Action setup(CLI::App& app) {
   app.add_option("--min", args->options.min, "threshold: lowest score kept");
   app.add_option("--max", args->options.max, "threshold: highest score kept");
   app.add_option("--out", args->out, "Kept document indices, one per line, ascending");
+  app.add_option("--within", args->within,
+                 "The domains the scores are for: select in each domain on its own, each keeping "
+                 "--keep of its documents");
   auto density = std::make_shared<DensityArgs>();
   auto* sub =
       app.add_subcommand("density", "Density sampling: keep rows ∝ 1/RACE density, in one command");

@@ -398,8 +398,7 @@ class Study {
   }
 
   // Perplexity selection at `selection_keep`: documents scored under the natural run's final
-  // model (their first context of tokens), the `perplexity_band` of the ranking kept (a band
-  // of documents, not of domains).
+  // model (their first context of tokens), the `perplexity_band` of each domain's ranking kept.
   fs::path perplexity_domains(const fs::path& reference_run) {
     return selected_domains(
         "perplexity", fmt::format("perplexity selection ({} band)", config_.perplexity_band),
@@ -411,14 +410,17 @@ class Study {
                reference_run.string(), "--data", (config_.data / "domains").string(),
                "--max-tokens", std::to_string(context_), "--out", (dir / "scores.tsv").string()},
               log);
-          // The band starts at this quantile of the ranking (ascending perplexity).
+          // The band starts at this quantile of each domain's ranking (ascending perplexity): a
+          // band over all documents at once would empty the domains whose text is easiest
+          // (arithmetic) or hardest.
           double start = config_.perplexity_band == "low"   ? 0.0
                          : config_.perplexity_band == "mid" ? (1 - config_.selection_keep) / 2
                                                             : 1 - config_.selection_keep;
           run_child_checked({cuvee_program().string(), "--quiet", "select", "--scores",
                              (dir / "scores.tsv").string(), "--method", "band", "--keep",
                              format_number(config_.selection_keep), "--band-start",
-                             format_number(start), "--out", (dir / "keep.txt").string()},
+                             format_number(start), "--within", (config_.data / "domains").string(),
+                             "--out", (dir / "keep.txt").string()},
                             log);
         });
   }
