@@ -73,18 +73,8 @@ std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
   return lines;
 }
 
-// Two Gloo ranks, each training half of every global batch, record the same losses as one rank
-// training the whole batch (up to float32 rounding of the summed gradients).
-TEST(DataParallel, TwoRanksMatchOneRank) {
-  TempDir dir;
-  auto data = testing::make_tiny_corpus(dir);
-  auto config = testing::tiny_config(data);
-  config.steps = 8;
-  TrainOptions single;
-  single.out = dir / "one";
-  single.log = false;
-  train(config, single);
-
+// Trains `config` on two Gloo ranks in threads, into dir/two; expects both to succeed.
+void train_on_two_ranks(const TrainConfig& config, const TempDir& dir) {
   std::vector<std::thread> ranks;
   std::vector<std::string> errors(2);
   for (int rank = 0; rank < 2; ++rank) {
@@ -104,6 +94,21 @@ TEST(DataParallel, TwoRanksMatchOneRank) {
   for (auto& t : ranks) t.join();
   EXPECT_EQ(errors[0], "");
   EXPECT_EQ(errors[1], "");
+}
+
+// Two Gloo ranks, each training half of every global batch, record the same losses as one rank
+// training the whole batch (up to float32 rounding of the summed gradients).
+TEST(DataParallel, TwoRanksMatchOneRank) {
+  TempDir dir;
+  auto data = testing::make_tiny_corpus(dir);
+  auto config = testing::tiny_config(data);
+  config.steps = 8;
+  TrainOptions single;
+  single.out = dir / "one";
+  single.log = false;
+  train(config, single);
+
+  train_on_two_ranks(config, dir);
 
   auto one = read_lines(dir / "one" / "metrics.jsonl");
   auto two = read_lines(dir / "two" / "metrics.jsonl");
@@ -136,25 +141,7 @@ TEST(DataParallel, RanksAgreeUnderAnOnlinePolicy) {
   single.log = false;
   train(config, single);
 
-  std::vector<std::thread> ranks;
-  std::vector<std::string> errors(2);
-  for (int rank = 0; rank < 2; ++rank) {
-    ranks.emplace_back([&, rank] {
-      TrainOptions options;
-      options.out = dir / "two";
-      options.log = false;
-      options.group = GroupOptions{rank, 2, "", 0, dir / "store"};
-      options.local_ranks = 2;
-      try {
-        train(config, options);
-      } catch (const std::exception& e) {
-        errors[rank] = e.what();
-      }
-    });
-  }
-  for (auto& t : ranks) t.join();
-  EXPECT_EQ(errors[0], "");
-  EXPECT_EQ(errors[1], "");
+  train_on_two_ranks(config, dir);
 
   auto one = read_lines(dir / "one" / "metrics.jsonl");
   auto two = read_lines(dir / "two" / "metrics.jsonl");
