@@ -10,6 +10,7 @@
 #include "cuvee/train/trainer.h"
 #include "handmade_domain.h"
 #include "tiny_corpus.h"
+#include "trained_model.h"
 
 namespace cuvee {
 namespace {
@@ -18,20 +19,8 @@ namespace fs = std::filesystem;
 using testing::TempDir;
 
 // A tiny model trained a few steps on "prose" and "sums", shared by the tests of this file.
-struct Trained {
-  TempDir dir;
-  fs::path data = testing::make_tiny_corpus(dir, {"prose", "sums"});
-  fs::path run = dir / "run";
-  TokenizerInfo tokenizer;
-  Trained() {
-    auto config = testing::tiny_config(data);
-    config.steps = 8;
-    TrainOptions options;
-    options.out = run;
-    options.log = false;
-    train(config, options);
-    tokenizer = Domain(data / "prose").manifest().tokenizer;
-  }
+struct Trained : testing::TrainedModel {
+  Trained() : TrainedModel({"prose", "sums"}, 8) {}
 };
 
 Trained& trained() {

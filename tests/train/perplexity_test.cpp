@@ -15,6 +15,7 @@
 #include "cuvee/train/trainer.h"
 #include "handmade_domain.h"
 #include "tiny_corpus.h"
+#include "trained_model.h"
 
 namespace cuvee {
 namespace {
@@ -23,24 +24,9 @@ namespace fs = std::filesystem;
 using testing::TempDir;
 
 // A tiny model trained 40 steps on the "prose" domain, shared by the tests of this file.
-struct Trained {
-  TempDir dir;
-  fs::path data = testing::make_tiny_corpus(dir, {"prose"});
+struct Trained : testing::TrainedModel {
   fs::path prose = data / "prose";
-  fs::path run = dir / "run";
-  TokenizerInfo tokenizer;
-  Trained() {
-    auto config = testing::tiny_config(data);
-    config.steps = 40;
-    config.lr = 1e-2;
-    config.warmup_steps = 5;
-    config.eval_every = 40;
-    TrainOptions options;
-    options.out = run;
-    options.log = false;
-    train(config, options);
-    tokenizer = Domain(prose).manifest().tokenizer;
-  }
+  Trained() : TrainedModel({"prose"}, 40, 1e-2) {}
 };
 
 Trained& trained() {
