@@ -244,7 +244,8 @@ class Study {
                  fmt::format("data.paths=[\"{}\"]", domains_path),
                  fmt::format("train.steps={}", scale_.steps),
                  fmt::format("train.eval_every={}", scale_.eval_every)};
-    for (const auto& [key, value] : scale_.set) spec.sets.push_back(key + "=" + value);
+    for (const auto& [key, value] : scale_.set)
+      spec.sets.push_back(fmt::format("{}={}", key, value));
     spec.sets.insert(spec.sets.end(), recipe_sets.begin(), recipe_sets.end());
     fs::path folder = out_ / "runs" / spec.folder_name();
     uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;

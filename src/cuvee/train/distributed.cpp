@@ -100,7 +100,7 @@ void Communicator::all_reduce_gradients(const std::vector<torch::Tensor>& parame
   all_reduce_sum(flat);
   int64_t offset = 0;
   for (const auto& p : parameters) {
-    auto grad = p.grad();
+    const auto& grad = p.grad();
     grad.copy_(flat.slice(0, offset, offset + grad.numel()).view_as(grad));
     offset += grad.numel();
   }
