@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include "cuvee/core/error.h"
 #include "cuvee/train/trainer.h"
@@ -73,8 +74,15 @@ std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
   return lines;
 }
 
-// Trains `config` on two Gloo ranks in threads, into dir/two; expects both to succeed.
-void train_on_two_ranks(const TrainConfig& config, const TempDir& dir) {
+// Trains `config` on one rank into dir/one, then on two Gloo ranks in threads into dir/two
+// (expecting both to succeed); returns the two runs' metrics lines.
+std::pair<std::vector<nlohmann::json>, std::vector<nlohmann::json>> metrics_of_one_and_two_ranks(
+    const TrainConfig& config, const TempDir& dir) {
+  TrainOptions single;
+  single.out = dir / "one";
+  single.log = false;
+  train(config, single);
+
   std::vector<std::thread> ranks;
   std::vector<std::string> errors(2);
   for (int rank = 0; rank < 2; ++rank) {
@@ -94,6 +102,7 @@ void train_on_two_ranks(const TrainConfig& config, const TempDir& dir) {
   for (auto& t : ranks) t.join();
   EXPECT_EQ(errors[0], "");
   EXPECT_EQ(errors[1], "");
+  return {read_lines(dir / "one" / "metrics.jsonl"), read_lines(dir / "two" / "metrics.jsonl")};
 }
 
 // Two Gloo ranks, each training half of every global batch, record the same losses as one rank
@@ -103,15 +112,7 @@ TEST(DataParallel, TwoRanksMatchOneRank) {
   auto data = testing::make_tiny_corpus(dir);
   auto config = testing::tiny_config(data);
   config.steps = 8;
-  TrainOptions single;
-  single.out = dir / "one";
-  single.log = false;
-  train(config, single);
-
-  train_on_two_ranks(config, dir);
-
-  auto one = read_lines(dir / "one" / "metrics.jsonl");
-  auto two = read_lines(dir / "two" / "metrics.jsonl");
+  auto [one, two] = metrics_of_one_and_two_ranks(config, dir);
   ASSERT_EQ(one.size(), two.size());
   for (size_t i = 0; i < one.size(); ++i) {
     for (const auto& [key, value] : one[i].items()) {
@@ -136,15 +137,7 @@ TEST(DataParallel, RanksAgreeUnderAnOnlinePolicy) {
   auto config = testing::tiny_config(data);
   config.steps = 10;
   config.mixing = {{"policy", "odm"}};
-  TrainOptions single;
-  single.out = dir / "one";
-  single.log = false;
-  train(config, single);
-
-  train_on_two_ranks(config, dir);
-
-  auto one = read_lines(dir / "one" / "metrics.jsonl");
-  auto two = read_lines(dir / "two" / "metrics.jsonl");
+  auto [one, two] = metrics_of_one_and_two_ranks(config, dir);
   ASSERT_EQ(one.size(), two.size());
   bool moved = false;
   for (size_t i = 0; i < one.size(); ++i) {

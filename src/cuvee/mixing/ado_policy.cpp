@@ -245,8 +245,7 @@ void AdoPolicy::load_state(const nlohmann::json& state) {
     fail("mixing: the checkpoint's ado state has a refit of {} steps of a {}-step history",
          pending.get<uint64_t>(), seen.size());
   }
-  if (pending_.valid()) pending_.wait();
-  pending_ = {};
+  pending_ = {};  // a refit in flight is waited for: an async future's destructor joins it
   weights_ = std::move(weights);
   credit_ = std::move(credit);
   mean_rho_ = std::move(mean_rho);
