@@ -1,5 +1,5 @@
 // Fit time of BiMix and of the exponential law (Data Mixing Laws) on the published table
-// shared/data/mixinglaws-5mix/obs_70m.csv, against the same fits in SciPy (least_squares,
+// tests/data/published/mixinglaws-5mix/obs_70m.csv, against the same fits in SciPy (least_squares,
 // trust-region reflective, analytic Jacobians) from the same starts, run by
 // bench/peers/laws_fit.py in the same run. Prints the speed ratio and both objectives; exits 1
 // if cuvee's objective is worse than SciPy's on any domain.
@@ -87,9 +87,7 @@ int main(int argc, char** argv) {
     if (flag == "--root") root = argv[i + 1];
     if (flag == "--repeats") repeats = std::max(1, std::atoi(argv[i + 1]));
   }
-  fs::path shared =
-      fs::exists(root / "shared/data") ? root / "shared/data" : root / "../shared/data";
-  fs::path obs = shared / "mixinglaws-5mix/obs_70m.csv";
+  fs::path obs = root / "tests/data/published/mixinglaws-5mix/obs_70m.csv";
   // Debian's python3-scipy belongs to the system interpreter, which a pyenv or venv python3
   // earlier on PATH may lack.
   const char* python_env = std::getenv("CUVEE_PYTHON");

@@ -1,9 +1,8 @@
 # cuvee law fit / predict / eval / optimize on the published 5-mixture table, and its refusals.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh" "$1"
-SHARED=${CUVEE_SHARED_DATA:-$HERE/../../../shared/data}
-OBS=$SHARED/mixinglaws-5mix/obs_70m.csv
-[ -f "$OBS" ] || fail "no published table at $OBS (set CUVEE_SHARED_DATA)"
+OBS=$HERE/../data/published/mixinglaws-5mix/obs_70m.csv
+[ -f "$OBS" ] || fail "no published table at $OBS"
 
 { head -1 "$OBS"; grep ',30000,' "$OBS"; } >final.csv
 "$CUVEE" -q law fit --law exponential --data "$OBS" --step 30000 --huber 0.05 --out fit.json >/dev/null

@@ -1,4 +1,4 @@
-// Fits on the published observation tables of shared/data (see its README.md).
+// Fits on the published observation tables of tests/data/published (see its README.md).
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -14,7 +14,7 @@
 namespace cuvee {
 namespace {
 
-const std::filesystem::path kData = CUVEE_SHARED_DATA;
+const std::filesystem::path kData = CUVEE_PUBLISHED_DATA;
 
 // Huber loss with delta, as torch.nn.functional.huber_loss.
 double huber(double r, double delta) {
@@ -22,7 +22,7 @@ double huber(double r, double delta) {
   return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
 }
 
-// The notebook's parameters (shared/data/README.md, from yegcjs/mixinglaws
+// The notebook's parameters (tests/data/published/README.md, from yegcjs/mixinglaws
 // mix_5_domains.ipynb): log c, k, t over academic, prose, dialogue, symbolic, internet; and the
 // mean Huber objective it printed (computed in float32).
 struct Published {
