@@ -86,7 +86,8 @@ int main(int argc, char** argv) {
   std::string targets;
   for (const auto& d : ctx.domains) targets += (targets.empty() ? "" : ",") + d + ":2";
 
-  auto odm = cuvee::make_policy({{"policy", "odm"}}, ctx);
+  auto odm =
+      cuvee::make_policy({{"policy", "odm"}, {"variant", "paper"}}, ctx);  // as the NumPy peer
   double odm_s = per_step(*odm, 1, kSteps);
   double peer_us = numpy_peer_us(20000);
   report("odm observe+weights K=22", fmt::format("{:.3f} us/step", odm_s * 1e6),

@@ -26,7 +26,8 @@ void observe(Policy& policy, uint64_t step, std::vector<double> loss, std::vecto
 const double kEps2 = std::sqrt(std::log(2.0) / 4);  // ε_2 = sqrt(ln 2 / (2·2)) = 0.416277
 
 TEST(OdmPolicy, PaperExp3ByHand) {
-  auto policy = odm({{"alpha", 0.5}, {"init", "uniform"}, {"warmup_steps", 0}});
+  auto policy =
+      odm({{"alpha", 0.5}, {"init", "uniform"}, {"warmup_steps", 0}, {"variant", "paper"}});
   EXPECT_EQ(policy->weights(), (std::vector<double>{0.5, 0.5}));
   // Step 1, π = (1/2, 1/2), L = (2, 4): R̂ = (0.5·2/0.5, 0.5·4/0.5) = (2, 4).
   // ε_1 = min(1/2, sqrt(ln 2 / 2) = 0.589) = 1/2, so 1 − K·ε_1 = 0 and π = (1/2, 1/2).
@@ -65,27 +66,56 @@ TEST(OdmPolicy, SmoothedMeanByHand) {
   EXPECT_NEAR(policy->weights()[0], 0.458138, 1e-6);
 }
 
-TEST(OdmPolicy, WarmupKeepsInitialWeightsButLearns) {
-  // Natural init (1/4, 3/4), warm-up 2 steps: π stays (1/4, 3/4) while R̂ updates with it:
-  // step 1, L = (1, 1): R̂ = (0.5·1/0.25, 0.5·1/0.75) = (2, 2/3); step 2 the same again:
-  // R̂ = (1 + 2, 1/3 + 2/3) = (3, 1). Step 3, L = (1, 1) drawn with (1/4, 3/4):
-  // R̂ = (1.5 + 2, 0.5 + 2/3) = (3.5, 7/6); π from softmax(ε_2·R̂) and ε_3.
-  auto policy = odm({{"alpha", 0.5}, {"warmup_steps", 2}});
+TEST(OdmPolicy, WarmupChangesNothingAsReleased) {
+  // Natural init (1/4, 3/4), warm-up 2 steps: as the released `requires_update` (iteration >
+  // warmup_steps), steps 1 and 2 leave π, R̂ and ε as they were. Step 3, L = (1, 1) drawn with
+  // (1/4, 3/4): R̂ = (0.5·1/0.25, 0.5·1/0.75) = (2, 2/3); ε_prev is still 1/2, ε_3 =
+  // sqrt(ln 2 / 6); π_a = (1 − 2ε_3)·softmax(ε_prev·R̂)_a + ε_3.
+  auto policy = odm({{"alpha", 0.5}, {"warmup_steps", 2}, {"variant", "paper"}});
   EXPECT_EQ(policy->weights(), (std::vector<double>{0.25, 0.75}));
+  observe(*policy, 1, {1, 1}, {1, 3});
+  observe(*policy, 2, {5, 5}, {1, 3});
+  EXPECT_EQ(policy->weights(), (std::vector<double>{0.25, 0.75}));
+  auto state = policy->save_state();
+  EXPECT_EQ(state["rewards"], nlohmann::json({0.0, 0.0}));
+  EXPECT_EQ(state["epsilon"].get<double>(), 0.5);
+  observe(*policy, 3, {1, 1}, {1, 3});
+  double eps3 = std::sqrt(std::log(2.0) / 6);
+  double sa = 1 / (1 + std::exp(0.5 * (2.0 / 3 - 2)));
+  EXPECT_NEAR(policy->weights()[0], (1 - 2 * eps3) * sa + eps3, 1e-15);
+
+  // smoothed-mean, the default: step 3's R̂ = (0.5·e^1, 0.5·e^2), π_a = (1 − 2ε_3)·e/(e + e²) + ε_3.
+  auto smoothed = odm({{"alpha", 0.5}, {"warmup_steps", 2}});
+  observe(*smoothed, 1, {1, 1}, {1, 3});
+  observe(*smoothed, 2, {1, 1}, {1, 3});
+  EXPECT_EQ(smoothed->weights(), (std::vector<double>{0.25, 0.75}));
+  observe(*smoothed, 3, {1, 2}, {1, 3});
+  EXPECT_NEAR(smoothed->weights()[0], (1 - 2 * eps3) / (1 + std::exp(1.0)) + eps3, 1e-15);
+}
+
+TEST(OdmPolicy, EpsilonTimeScaleStretchesTheSchedule) {
+  // τ = 4: step 1 counts as step 4 of the schedule, ε = sqrt(ln 2 / (2·4)) = 0.294353 < 1/2.
+  // R̂ = (0.5·e^0, 0.5·e^(ln 3)) = (0.5, 1.5): π_a = (1 − 2ε)·1/4 + ε.
+  auto policy =
+      odm({{"alpha", 0.5}, {"init", "uniform"}, {"warmup_steps", 0}, {"epsilon_time_scale", 4}});
+  observe(*policy, 1, {0, std::log(3.0)}, {1, 1});
+  double eps = std::sqrt(std::log(2.0) / 8);
+  EXPECT_NEAR(policy->weights()[0], (1 - 2 * eps) * 0.25 + eps, 1e-15);
+  EXPECT_THROW(odm({{"epsilon_time_scale", 0}}), Error);
+  EXPECT_THROW(odm({{"epsilon_time_scale", "fast"}}), Error);
+}
+
+TEST(OdmPolicy, DefaultsAreTheReleasedOnes) {
+  // 100 steps: warm-up 2% = 2 steps (the released scripts: 2000 of 100k), natural init, the
+  // smoothed-mean rule with α = 0.9.
+  auto policy = odm(nlohmann::json::object());
   observe(*policy, 1, {1, 1}, {1, 3});
   observe(*policy, 2, {1, 1}, {1, 3});
   EXPECT_EQ(policy->weights(), (std::vector<double>{0.25, 0.75}));
-  observe(*policy, 3, {1, 1}, {1, 3});
+  observe(*policy, 3, {0, std::log(3.0)}, {1, 3});
   double eps3 = std::sqrt(std::log(2.0) / 6);
-  double sa = 1 / (1 + std::exp(kEps2 * (7.0 / 6 - 3.5)));
-  EXPECT_NEAR(policy->weights()[0], (1 - 2 * eps3) * sa + eps3, 1e-15);
-}
-
-TEST(OdmPolicy, DefaultWarmupIsOnePercentOfTheRun) {
-  // 100 steps: warm-up 1 step, so step 1 keeps natural weights.
-  auto policy = odm(nlohmann::json::object());
-  observe(*policy, 1, {1, 1}, {1, 3});
-  EXPECT_EQ(policy->weights(), (std::vector<double>{0.25, 0.75}));
+  EXPECT_NEAR(policy->weights()[0], (1 - 2 * eps3) * 0.25 + eps3, 1e-15);
+  EXPECT_NEAR(policy->save_state()["rewards"][1].get<double>(), 0.1 * 3, 1e-15);
 }
 
 TEST(OdmPolicy, ResumesExactly) {

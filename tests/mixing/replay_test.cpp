@@ -48,9 +48,10 @@ const char* kTrace =
     "3,3,1,1,2,0.1\n";
 
 TEST_F(Replay, OdmMatchesTheHandComputedRule) {
-  replay_policy({{"policy", "odm"}, {"alpha", 0.5}}, write("t.csv", kTrace), dir_ / "w.csv");
+  replay_policy({{"policy", "odm"}, {"alpha", 0.5}, {"variant", "paper"}}, write("t.csv", kTrace),
+                dir_ / "w.csv");
   std::string text = read_file(dir_ / "w.csv");
-  // Uniform init (no token counts); 3 steps, warm-up 1% = 0. Steps 1 and 2 as in
+  // Uniform init (no token counts); 3 steps, warm-up 2% = 0. Steps 1 and 2 as in
   // OdmPolicy.PaperExp3ByHand: π_a after step 2 = (1 − 2ε_2)/(1 + e^0.5) + ε_2.
   double eps2 = std::sqrt(std::log(2.0) / 4);
   double pa = (1 - 2 * eps2) / (1 + std::exp(0.5)) + eps2;

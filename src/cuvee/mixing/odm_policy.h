@@ -1,17 +1,20 @@
-// ODM (Albalak et al. 2023, arXiv 2312.02406): domain mixing as an Exp3 multi-armed bandit
-// whose arms are the domains and whose reward is the training loss (SPEC §2.1).
+// ODM (Albalak et al. 2023, "Efficient Online Data Mixing For Language Model Pre-Training",
+// arXiv 2312.02406): domain mixing as a multi-armed bandit whose arms are the domains and whose
+// reward is the training loss (docs/online_mixing.md states the rule and the source of every
+// default).
 //
-// Indexing (issue 4): before any observation π is the initial weights, R̂ = 0 and ε_0 = 1/K.
-// On the observation of step t (t = 1, 2, ...) every present domain i updates
-//   paper:          R̂_i ← α·R̂_i + (1 − α)·L_i / π_i   (π the proportions that drew step t)
-//   smoothed-mean:  R̂_i ← α·R̂_i + (1 − α)·exp(L_i)    (the released code)
-// then ε_t = min(1/K, sqrt(ln K / (K·t))) and
-//   paper:          π ← (1 − K·ε_t)·softmax(ε_{t−1}·R̂) + ε_t
-//   smoothed-mean:  π ← (1 − K·ε_t)·R̂ / Σ_j R̂_j + ε_t   (uniform in place of R̂/ΣR̂ while R̂ = 0)
-// For t ≤ warmup_steps R̂ and ε update but π stays the initial weights.
+// Indexing, as the released code's `UpdateScheduler.requires_update` (iteration > warmup_steps):
+// before any update π is the initial weights, R̂ = 0 and ε = 1/K. The observation of a step
+// t ≤ warmup_steps changes nothing. The observation of a later step t updates, in this order,
+//   ε_prev ← ε,  ε ← min(1/K, sqrt(ln K / (K·τ·t)))          (τ = epsilon_time_scale)
+//   every present domain i:
+//     smoothed-mean: R̂_i ← α·R̂_i + (1 − α)·exp(L_i)        (the released `group_update`)
+//     paper:         R̂_i ← α·R̂_i + (1 − α)·L_i / π_i       (Exp3; π the proportions that drew t)
+//   smoothed-mean:   π ← (1 − K·ε)·R̂ / Σ_j R̂_j + ε          (uniform in place of R̂/ΣR̂ while R̂ = 0)
+//   paper:           π ← (1 − K·ε)·softmax(ε_prev·R̂) + ε
 //
-// Parameters: alpha (0.9), warmup_steps (1% of the run's steps), variant (paper |
-// smoothed-mean), init (natural | uniform; natural by default).
+// Parameters: variant (smoothed-mean | paper; smoothed-mean), alpha (0.9), warmup_steps (2% of
+// the run's steps), epsilon_time_scale (1), init (natural | uniform; natural).
 #pragma once
 
 #include <cstdint>
@@ -28,8 +31,9 @@ namespace cuvee {
 struct OdmSettings {
   double alpha = 0.9;
   uint64_t warmup_steps = 0;
-  bool smoothed_mean = false;   // the released code's variant instead of the paper's Exp3
-  std::vector<double> initial;  // π before and during warm-up
+  bool smoothed_mean = true;      // the released code's rule; false: the paper's Exp3
+  double epsilon_time_scale = 1;  // τ: each step counts as τ steps of the ε schedule
+  std::vector<double> initial;    // π before and during warm-up
 };
 
 class OdmPolicy final : public Policy {
@@ -51,7 +55,7 @@ class OdmPolicy final : public Policy {
   std::vector<double> weights_;
   std::vector<double> reward_;
   uint64_t last_step_ = 0;
-  double epsilon_;  // ε of the last observation (ε_0 = 1/K before any)
+  double epsilon_;  // ε of the last update (1/K before any)
 };
 
 std::unique_ptr<Policy> make_odm_policy(PolicyParams& params, const PolicyContext& context);
