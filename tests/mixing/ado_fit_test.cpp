@@ -47,6 +47,23 @@ TEST(AdoFit, KeepsTheBounds) {
   EXPECT_NEAR(fit.epsilon, std::exp(0.5), 1e-9);
   EXPECT_LE(fit.alpha, 0.8);
   EXPECT_GE(fit.beta, 0.0);
+  // β = 2000 is above the released bound e^6.5 ≈ 665 (a = log β ≤ 6.5): it ends there.
+  n.clear(), loss.clear();
+  law(2.0, 2000.0, 0.6, n, loss);
+  fit = fit_step_law(n, loss);
+  EXPECT_NEAR(fit.beta, std::exp(6.5), 1e-6);
+}
+
+TEST(AdoFit, TheEpsilonFloorIsASetting) {
+  // ε = 1 nat: held at e^0.5 by default, recovered with the floor lowered to log ε ≥ −1.
+  std::vector<double> n, loss;
+  law(1.0, 5.0, 0.4, n, loss);
+  EXPECT_NEAR(fit_step_law(n, loss).epsilon, std::exp(0.5), 1e-9);
+  StepLawFitOptions options;
+  options.min_log_epsilon = -1;
+  auto fit = fit_step_law(n, loss, options);
+  EXPECT_NEAR(fit.epsilon, 1.0, 1e-4);
+  EXPECT_NEAR(fit.alpha, 0.4, 1e-4);
 }
 
 TEST(AdoFit, RefusesBadPoints) {

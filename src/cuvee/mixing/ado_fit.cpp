@@ -22,7 +22,7 @@ class Problem {
   Problem(std::span<const double> n, std::span<const double> loss, const StepLawFitOptions& o)
       : options_(o),
         lower_{std::exp(o.min_log_epsilon), 0, 0},
-        upper_{HUGE_VAL, HUGE_VAL, o.max_alpha} {
+        upper_{HUGE_VAL, std::exp(o.max_log_beta), o.max_alpha} {
     for (size_t i = 0; i < n.size(); ++i) {
       log_n_.push_back(std::log(n[i]));
       log_y_.push_back(std::log(loss[i]));

@@ -95,7 +95,9 @@ std::vector<AdoLaw> fit_ado_laws(const AdoHistory& history, const AdoSettings& s
       loss.push_back(smoothed);
     }
     if (distinct < kMinPoints) return;
-    auto fit = fit_step_law(n, loss);
+    StepLawFitOptions options;
+    options.min_log_epsilon = settings.min_log_epsilon;
+    auto fit = fit_step_law(n, loss, options);
     laws[d] = AdoLaw{true, fit.epsilon, fit.beta, fit.alpha};
   };
   // Domains are independent, so threads change only the time, not the result.
@@ -127,12 +129,13 @@ void AdoPolicy::observe(uint64_t step, std::span<const double> mean_loss,
   }
   last_step_ = step;
   if (pending_.valid() && step >= last_refit_ + settings_.refit_lag) finish_refit();
-  if (step >= settings_.start_step &&
-      (last_refit_ == 0 || step >= last_refit_ + settings_.refit_every)) {
+  // The released code refits after its 0-based iteration itr = step − 1 when itr >= start_step
+  // and itr is a multiple of the refit interval.
+  if (step - 1 >= settings_.start_step && (step - 1) % settings_.refit_every == 0) {
     start_refit(step, seen.size());
     if (settings_.refit_lag == 0) finish_refit();
   }
-  if (have_laws_) update_weights();
+  if (have_laws_) update_weights(step);
 }
 
 void AdoPolicy::start_refit(uint64_t step, size_t history_steps) {
@@ -153,7 +156,15 @@ void AdoPolicy::refit() {
   have_laws_ = true;
 }
 
-void AdoPolicy::update_weights() {
+void AdoPolicy::use_laws(std::vector<AdoLaw> laws) {
+  if (laws.size() != domains_.size()) {
+    fail("ado: {} laws for {} domains", laws.size(), domains_.size());
+  }
+  laws_ = std::move(laws);
+  have_laws_ = true;
+}
+
+void AdoPolicy::update_weights(uint64_t step) {
   const size_t k = domains_.size();
   const double n = history_.seen.back();
   std::vector<double> rho(k, 0.0);
@@ -176,12 +187,14 @@ void AdoPolicy::update_weights() {
     clipped += r;
   }
   for (double& r : rho) r /= clipped;
-  const double t = static_cast<double>(rho_count_);
+  // The running mean counts training steps, as the released code's p_avg counts iterations
+  // (1/(itr + 1), itr = step − 1): μ, its first value, keeps a weight of about (first ρ's
+  // step)/step.
+  const double t = static_cast<double>(step);
   for (size_t i = 0; i < k; ++i) {
     weights_[i] = settings_.gamma2 * rho[i] + (1 - settings_.gamma2) * mean_rho_[i];
-    mean_rho_[i] += (rho[i] - mean_rho_[i]) / (t + 1);
+    mean_rho_[i] = (1 - 1 / t) * mean_rho_[i] + rho[i] / t;
   }
-  ++rho_count_;
   rho_ = std::move(rho);
 }
 
@@ -201,7 +214,6 @@ nlohmann::json AdoPolicy::save_state() const {
           {"weights", weights_},
           {"credit", credit_},
           {"mean_rho", mean_rho_},
-          {"rho_count", rho_count_},
           {"rho", rho_},
           {"laws", laws},
           {"have_laws", have_laws_},
@@ -250,7 +262,6 @@ void AdoPolicy::load_state(const nlohmann::json& state) {
   credit_ = std::move(credit);
   mean_rho_ = std::move(mean_rho);
   history_ = AdoHistory{std::move(seen), std::move(first_index), std::move(series)};
-  rho_count_ = state.at("rho_count").get<uint64_t>();
   rho_ = state.at("rho").get<std::vector<double>>();
   for (size_t d = 0; d < k; ++d) {
     laws_[d] = laws[d].is_null() ? AdoLaw{}
@@ -273,6 +284,7 @@ std::unique_ptr<Policy> make_ado_policy(PolicyParams& params, const PolicyContex
   settings.start_step = params.count("start_step", settings.start_step);
   settings.ignore_steps = params.count("ignore_steps", settings.ignore_steps);
   settings.smooth_window = params.count("smooth_window", settings.smooth_window);
+  settings.min_log_epsilon = params.number("min_log_epsilon", settings.min_log_epsilon);
   settings.refit_lag = params.count(
       "refit_lag", std::min<uint64_t>(10, settings.refit_every > 0 ? settings.refit_every - 1 : 0));
   settings.threads =

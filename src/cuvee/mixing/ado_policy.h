@@ -1,19 +1,21 @@
-// ADO (Jiang et al. 2024, arXiv 2410.11820): per-domain scaling laws fitted online to the
-// training losses, proportions steered to the domains forecast to learn fastest (SPEC §2.2).
+// ADO (Jiang et al. 2024, "Adaptive Data Optimization: Dynamic Sample Selection with Scaling
+// Laws", arXiv 2410.11820): per-domain scaling laws fitted online to the training losses,
+// proportions steered to the domains forecast to learn fastest. docs/online_mixing.md states the
+// rule as the released code (src/data_selectors/ado.py) runs it and the source of every default.
 //
-// Each step: n (examples seen) grows by the whole batch, as in the released code; the credit
-// h_k ← γ1·(share of domain k in the step) + (1 − γ1)·h_k (h starts at μ, the natural
-// proportions). From `start_step` on, every `refit_every` steps, each domain's step law
-// L̂_k(n) = ε_k + β_k·n^(−α_k) is refitted (ado_fit.h) to its loss history: missing
-// values carried forward, Savitzky–Golay smoothed (window `smooth_window`, order 3), the first
-// `ignore_steps` steps dropped, every 10th step kept; log-space residuals, Huber δ = 1e-3,
-// α ∈ [0, 0.8], log ε ≥ 0.5. Once fitted, every step:
+// Each step t (1-based; the released code's itr = t − 1): n (examples seen) grows by the whole
+// batch; the credit h_k ← γ1·(share of domain k in the step) + (1 − γ1)·h_k (h starts at μ, the
+// natural proportions). After step t with t − 1 >= start_step and t − 1 a multiple of
+// refit_every, each domain's step law L̂_k(n) = ε_k + β_k·n^(−α_k) is refitted (ado_fit.h) to
+// its loss history: missing values carried forward, Savitzky–Golay smoothed (window
+// `smooth_window`, order 3), the first `ignore_steps` steps dropped, every 10th step kept;
+// log-space residuals, Huber δ = 1e-3, log ε ≥ min_log_epsilon, β ≤ e^6.5, α ∈ [0, 0.8]. Once
+// fitted, every step:
 //   forecast  f_k = max(α_k, 0.05)·(L̂_k(n) − ε_k)/n          (−dL̂_k/dn, α floored as the code)
 //   ρ_k ∝ μ_k·h_k^s·f_k, clipped below at min_prob and renormalised
-//   π = γ2·ρ + (1 − γ2)·π̄, then π̄ ← π̄ + (ρ − π̄)/(t + 1), t ← t + 1
-// with π̄ = μ and t = 1 before the first ρ. Before the first fit π = μ. A domain whose
-// history holds fewer than 4 points after dropping and subsampling has no law and f_k = 0
-// (it keeps min_prob).
+//   π = γ2·ρ + (1 − γ2)·π̄, then π̄ ← (1 − 1/t)·π̄ + ρ/t
+// with π̄ = μ before the first ρ. Before the first laws π = μ. A domain whose history holds
+// fewer than 4 points after dropping and subsampling has no law and f_k = 0 (it keeps min_prob).
 //
 // A refit runs on a background thread, on a copy of the history up to the step that started
 // it, and its laws take effect at the observation `refit_lag` steps later (waiting for it there
@@ -22,9 +24,9 @@
 // refit_lag = 0 the refit runs inside observe(), as in the released code.
 //
 // Parameters: gamma1 (0.1), gamma2 (0.1), s (0.5), min_prob (0.01), refit_every (1000),
-// start_step (1000), ignore_steps (100), smooth_window (101), refit_lag (10, or refit_every − 1
-// if smaller), threads (the cores available: domains are refitted in parallel; the result does
-// not depend on it).
+// start_step (500), ignore_steps (1000), smooth_window (101), min_log_epsilon (0.5), refit_lag
+// (10, or refit_every − 1 if smaller), threads (the cores available: domains are refitted in
+// parallel; the result does not depend on it).
 #pragma once
 
 #include <cstdint>
@@ -45,12 +47,13 @@ struct AdoSettings {
   double s = 0.5;
   double min_prob = 0.01;
   uint64_t refit_every = 1000;
-  uint64_t start_step = 1000;
-  uint64_t ignore_steps = 100;
+  uint64_t start_step = 500;
+  uint64_t ignore_steps = 1000;
   uint64_t smooth_window = 101;
-  uint64_t refit_lag = 0;       // steps from a refit's start to its laws taking effect
-  int threads = 1;              // domains refitted at once
-  std::vector<double> natural;  // μ
+  double min_log_epsilon = 0.5;  // the fits' floor on log ε (ε in nats per token)
+  uint64_t refit_lag = 0;        // steps from a refit's start to its laws taking effect
+  int threads = 1;               // domains refitted at once
+  std::vector<double> natural;   // μ
 };
 
 // One domain's fitted law; `fitted` false while its history is too short.
@@ -87,20 +90,21 @@ class AdoPolicy final : public Policy {
   // schedule by itself; this is for measuring a refit).
   void refit();
   const std::vector<AdoLaw>& laws() const { return laws_; }
+  // Replaces the laws as a refit taking effect now would (for tests of the update on given laws).
+  void use_laws(std::vector<AdoLaw> laws);
   // The preference ρ of the last update (empty before the first fit).
   const std::vector<double>& preference() const { return rho_; }
 
  private:
   void start_refit(uint64_t step, size_t history_steps);
   void finish_refit();
-  void update_weights();
+  void update_weights(uint64_t step);
 
   std::vector<std::string> domains_;
   AdoSettings settings_;
   std::vector<double> weights_;
   std::vector<double> credit_;    // h
   std::vector<double> mean_rho_;  // π̄
-  uint64_t rho_count_ = 1;        // t: π̄ holds μ as its first term
   std::vector<double> rho_;
   std::vector<AdoLaw> laws_;
   bool have_laws_ = false;  // a refit has taken effect: π follows ρ from then on
