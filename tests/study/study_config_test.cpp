@@ -14,6 +14,8 @@ recipes = ["natural", "uniform", "odm"]
 [bimix]
 proxy_measures = ["shannon"]
 proxy_fraction = 0.4
+[odm]
+epsilon_reference_steps = 100000
 [selection]
 keep = 0.25
 perplexity_band = "low"
@@ -42,6 +44,7 @@ TEST(StudyConfig, ReadsEveryField) {
   EXPECT_EQ(config.recipes, (std::vector<std::string>{"natural", "uniform", "odm"}));
   EXPECT_EQ(config.bimix_proxy_measures, std::vector<std::string>{"shannon"});
   EXPECT_DOUBLE_EQ(config.proxy_fraction, 0.4);
+  EXPECT_DOUBLE_EQ(config.odm_epsilon_reference_steps, 100000);
   EXPECT_DOUBLE_EQ(config.selection_keep, 0.25);
   EXPECT_EQ(config.perplexity_band, "low");
   const auto& demo = config.scale("demo");
@@ -68,6 +71,7 @@ TEST(StudyConfig, DefaultsEveryRecipe) {
   auto config = parse_study_config("train = \"t.toml\"\n[scales.demo]\nsteps = 100\n", "s.toml");
   EXPECT_EQ(config.recipes, recipe_names());
   EXPECT_EQ(config.entropy_measure, "conditional");
+  EXPECT_EQ(config.odm_epsilon_reference_steps, 0);  // the released schedule
   EXPECT_THROW(config.scale("full"), Error);
 }
 
@@ -80,6 +84,10 @@ TEST(StudyConfig, UnknownKeysNameTheNearest) {
   EXPECT_NE(error_of(base + "[scales.medium]\nsteps = 10\n").find("scales.medium"),
             std::string::npos);
   EXPECT_NE(error_of(base + "[bimix]\nproxy_fractoin = 0.5\n").find("bimix.proxy_fraction"),
+            std::string::npos);
+  EXPECT_NE(error_of(base + "[odm]\nepsilon_steps = 10\n").find("odm.epsilon_reference_steps"),
+            std::string::npos);
+  EXPECT_NE(error_of(base + "[odm]\nepsilon_reference_steps = -1\n").find("≥ 0"),
             std::string::npos);
 }
 

@@ -182,7 +182,10 @@ class Study {
     }
     for (const char* policy : {"odm", "ado"}) {
       if (has(policy))
-        train_all(policy, policy_settings(policy, scale_.steps, scale_.eval_every), domains_path);
+        train_all(policy,
+                  policy_settings(policy, scale_.steps, scale_.eval_every,
+                                  config_.odm_epsilon_reference_steps),
+                  domains_path);
     }
     if (has("velocitune")) {
       auto sets = policy_settings("velocitune", scale_.steps, scale_.eval_every);

@@ -151,7 +151,8 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
   } catch (const toml::parse_error& e) {
     fail("{}:{}: {}", source.string(), e.source().begin.line, e.description());
   }
-  check_keys(root, {"data", "train", "recipes", "entropy_measure", "bimix", "selection", "scales"},
+  check_keys(root,
+             {"data", "train", "recipes", "entropy_measure", "bimix", "odm", "selection", "scales"},
              "", source);
   StudyConfig config;
   config.source = source;
@@ -207,6 +208,15 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     if (!(config.proxy_fraction > 0 && config.proxy_fraction < 1)) {
       fail("{}: expected a fraction in (0, 1), got {}", where(source, "bimix.proxy_fraction"),
            config.proxy_fraction);
+    }
+  }
+  if (const toml::table* odm = subtable(root, "odm", "odm", source)) {
+    check_keys(*odm, {"epsilon_reference_steps"}, "odm.", source);
+    config.odm_epsilon_reference_steps =
+        number_value(*odm, "epsilon_reference_steps", "odm.epsilon_reference_steps", source, 0);
+    if (!(config.odm_epsilon_reference_steps >= 0)) {
+      fail("{}: expected a number of steps ≥ 0 (0: the released schedule), got {}",
+           where(source, "odm.epsilon_reference_steps"), config.odm_epsilon_reference_steps);
     }
   }
   if (const toml::table* selection = subtable(root, "selection", "selection", source)) {

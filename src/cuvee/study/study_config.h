@@ -33,6 +33,9 @@ struct StudyConfig {
   // and the entropy recipe are proxies too), and the fraction of the run the proxies cover.
   std::vector<std::string> bimix_proxy_measures;
   double proxy_fraction = 0.5;
+  // ODM's ε schedule runs as a run of this many steps has it at the same fraction of training
+  // (epsilon_time_scale = this / steps); 0: the released schedule, step for step.
+  double odm_epsilon_reference_steps = 0;
   double selection_keep = 0.5;  // fraction of documents the selection arms keep
   // Which perplexity band the perplexity arm keeps: low, mid (centred) or high.
   std::string perplexity_band = "mid";
