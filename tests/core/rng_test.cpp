@@ -70,5 +70,28 @@ TEST(SequentialRng, NormalHasTheRightMoments) {
   EXPECT_NEAR(sum_sq / n, 1.0, 0.02);
 }
 
+TEST(CounterRng, BlockOfBitsMatchesOneCallEach) {
+  // Counters that carry into the high word, and blocks of every length around the SIMD width.
+  CounterRng rng(77, Stream::kTest, 0x123456789abcULL);
+  for (uint64_t first : {uint64_t{0}, uint64_t{0xfffffff0}, ~uint64_t{0} - 40}) {
+    for (size_t count : {1, 7, 8, 9, 16, 33}) {
+      std::vector<uint64_t> block(count);
+      rng.bits(first, block);
+      for (size_t i = 0; i < count; ++i)
+        ASSERT_EQ(block[i], rng.bits(first + i)) << first << " " << i;
+    }
+  }
+}
+
+TEST(BlockRng, GivesSequentialRngsSequence) {
+  SequentialRng one(9, Stream::kEpochPermutation, 5);
+  BlockRng block(9, Stream::kEpochPermutation, 5);
+  for (uint64_t i = 0; i < 1000; ++i) {
+    uint64_t bound = i % 3 == 0 ? (uint64_t{1} << 63) + i : 1 + i;  // huge bounds reject often
+    ASSERT_EQ(one.below(bound), block.below(bound)) << i;
+  }
+  ASSERT_EQ(one.next(), block.next());
+}
+
 }  // namespace
 }  // namespace cuvee
