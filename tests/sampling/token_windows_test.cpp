@@ -32,5 +32,31 @@ TEST(TokenWindows, CutsTheStreamIntoOverlappingWindowsOfTPlusOne) {
   EXPECT_EQ(TokenWindows(data, 17).count(), 0u);
 }
 
+TEST(TokenWindows, ReadDrawsGivesEachDrawsWindowInOrder) {
+  testing::TempDir dir;
+  std::vector<std::unique_ptr<IndexedDataset>> data;
+  std::vector<TokenWindows> windows;
+  for (int d = 0; d < 2; ++d) {
+    IndexedDatasetWriter writer(dir / std::to_string(d), DType::kUInt16);
+    std::vector<int32_t> tokens(100);
+    std::iota(tokens.begin(), tokens.end(), 1000 * d);
+    writer.add_document(tokens);
+    writer.commit();
+    data.push_back(std::make_unique<IndexedDataset>(dir / std::to_string(d)));
+    windows.emplace_back(*data.back(), 8);
+  }
+  std::vector<Draw> draws = {{1, 3, 0}, {0, 0, 0}, {0, 11, 0}, {1, 3, 0}};
+  std::vector<int64_t> got(draws.size() * 9), expected(draws.size() * 9);
+  read_draws(windows, draws, got.data());
+  for (size_t j = 0; j < draws.size(); ++j)
+    windows[draws[j].domain].read(draws[j].sequence, expected.data() + j * 9);
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(got[0], 1024);
+  std::vector<Draw> bad_domain = {{2, 0, 0}};
+  EXPECT_THROW(read_draws(windows, bad_domain, got.data()), Error);
+  std::vector<Draw> bad_window = {{0, 0, 0}, {0, 12, 0}};
+  EXPECT_THROW(read_draws(windows, bad_window, got.data()), Error);
+}
+
 }  // namespace
 }  // namespace cuvee

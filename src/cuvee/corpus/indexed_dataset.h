@@ -94,6 +94,10 @@ class IndexedDataset {
   // Tokens [start, start + count) of the concatenated stream, converted to T.
   void read(uint64_t start, uint64_t count, int32_t* out) const;
   void read(uint64_t start, uint64_t count, int64_t* out) const;
+  // Asks the memory system for the first few kilobytes of tokens [start, start + count) without
+  // waiting for them: a read of them issued a little later finds them in cache. (Out-of-range
+  // requests are ignored; a prefetch is only a hint.)
+  void prefetch(uint64_t start, uint64_t count) const;
   std::vector<int32_t> document(uint64_t d) const;
 
   // The raw .bin bytes (tokens back to back, dtype_size() bytes each).

@@ -39,9 +39,7 @@ std::vector<uint64_t> TrainingData::train_windows() const {
 }
 
 void TrainingData::read_train(std::span<const Draw> draws, int64_t* out) const {
-  for (size_t i = 0; i < draws.size(); ++i) {
-    train_.at(draws[i].domain).read(draws[i].sequence, out + i * (context_ + 1));
-  }
+  read_draws(train_, draws, out);
 }
 
 std::vector<uint64_t> TrainingData::eval_windows(size_t d, uint64_t max) const {
@@ -55,8 +53,10 @@ std::vector<uint64_t> TrainingData::eval_windows(size_t d, uint64_t max) const {
 }
 
 void TrainingData::read_heldout(size_t d, std::span<const uint64_t> windows, int64_t* out) const {
+  const TokenWindows& heldout = heldout_.at(d);
   for (size_t i = 0; i < windows.size(); ++i) {
-    heldout_.at(d).read(windows[i], out + i * (context_ + 1));
+    if (i + 1 < windows.size()) heldout.prefetch(windows[i + 1]);
+    heldout.read(windows[i], out + i * (context_ + 1));
   }
 }
 
