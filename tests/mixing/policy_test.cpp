@@ -5,7 +5,6 @@
 #include <string>
 
 #include "cuvee/core/error.h"
-#include "cuvee/mixing/policy_params.h"
 
 namespace cuvee {
 namespace {
@@ -50,20 +49,6 @@ TEST(Policy, NamesIncludeTheStaticRecipes) {
   for (const char* name : {"natural", "uniform", "temperature", "fixed"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
-}
-
-TEST(PolicyParams, EditDistance) {
-  EXPECT_EQ(edit_distance("", ""), 0u);
-  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
-  EXPECT_EQ(edit_distance("abc", ""), 3u);
-  std::vector<std::string> names{"width", "depth", "heads"};
-  EXPECT_EQ(nearest_name("widht", names), "width");
-  EXPECT_EQ(nearest_name("dpeth", names), "depth");
-  std::vector<std::string> keys{"train.lr", "train.beta1", "train.warmup_steps",
-                                "train.eval_every"};
-  EXPECT_EQ(nearest_name("train.warmup", keys), "train.warmup_steps");
-  EXPECT_EQ(nearest_name("eval.every", keys), "train.eval_every");
-  EXPECT_EQ(nearest_name("train.lrr", keys), "train.lr");
 }
 
 }  // namespace

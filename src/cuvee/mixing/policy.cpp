@@ -1,6 +1,7 @@
 #include "cuvee/mixing/policy.h"
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/nearest_name.h"
 #include "cuvee/mixing/online_policies.h"
 #include "cuvee/mixing/policy_params.h"
 #include "cuvee/mixing/static_policies.h"

@@ -5,9 +5,7 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,11 +35,5 @@ class PolicyParams {
   std::string policy_;
   std::vector<std::string> known_;
 };
-
-// Levenshtein distance (insertions, deletions, substitutions each cost 1).
-size_t edit_distance(std::string_view a, std::string_view b);
-// The candidate most like `name`: one whose last dotted part contains or is contained in the
-// name's if any, then the least edit distance (the first of equals); "" if none.
-std::string nearest_name(std::string_view name, std::span<const std::string> candidates);
 
 }  // namespace cuvee

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/nearest_name.h"
 #include "cuvee/laws/law_fit.h"
 #include "cuvee/mixing/online_check.h"
 

@@ -9,7 +9,7 @@
 
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
-#include "cuvee/mixing/policy_params.h"
+#include "cuvee/core/nearest_name.h"
 
 namespace cuvee {
 
