@@ -18,7 +18,7 @@
 
 #include "bench_common.h"
 #include "cuvee/core/threads.h"
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
 #include "cuvee/train/cpu_allocator.h"
 #include "cuvee/train/gpt.h"
 #include "cuvee/train/step.h"

@@ -12,7 +12,7 @@
 
 #include "cuvee/core/progress.h"
 #include "cuvee/corpus/importer.h"
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
 #include "support/temp_dir.h"
 
 namespace cuvee::testing {

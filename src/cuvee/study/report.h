@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "cuvee/study/run_metrics.h"
+#include "cuvee/run/metrics.h"
 #include "cuvee/study/summary.h"
 
 namespace cuvee::study {

@@ -1,12 +1,11 @@
 #include "cuvee/study/run_key.h"
 
-#include <fstream>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/hash.h"
+#include "cuvee/run/metrics.h"
+#include "cuvee/run/run_folder.h"
 
 namespace cuvee::study {
 
@@ -23,17 +22,8 @@ std::string RunSpec::folder_name() const {
 
 RunState run_state(const std::filesystem::path& folder, uint64_t final_step) {
   if (std::filesystem::exists(folder / kFinishedMarker)) return RunState::finished;
-  if (!std::filesystem::exists(folder / "checkpoint.pt")) return RunState::fresh;
-  std::ifstream metrics(folder / "metrics.jsonl");
-  std::string line, last;
-  while (std::getline(metrics, line)) {
-    if (!line.empty()) last = line;
-  }
-  auto json = nlohmann::json::parse(last, nullptr, false);
-  if (json.is_object() && json.value("kind", "") == "eval" &&
-      json.value("step", uint64_t{0}) == final_step) {
-    return RunState::finished;
-  }
+  if (!std::filesystem::exists(folder / kCheckpointFile)) return RunState::fresh;
+  if (last_eval_step(folder) == final_step) return RunState::finished;
   return RunState::interrupted;
 }
 

@@ -25,13 +25,10 @@ struct RunSpec {
 
 enum class RunState { fresh, interrupted, finished };
 
-// The marker written into a run folder once its training has finished.
-inline constexpr const char* kFinishedMarker = "study-finished.txt";
-
-// finished: the marker is there, or a checkpoint and metrics.jsonl ending with the evaluation
-// at `final_step` (training ended but the marker was not written); interrupted: a checkpoint
-// otherwise (resume it); fresh: anything else (a folder without a checkpoint holds nothing
-// worth keeping).
+// finished: the marker (run/run_folder.h) is there, or a checkpoint and metrics ending with
+// the evaluation at `final_step` (training ended but the marker was not written); interrupted:
+// a checkpoint otherwise (resume it); fresh: anything else (a folder without a checkpoint holds
+// nothing worth keeping).
 RunState run_state(const std::filesystem::path& folder, uint64_t final_step);
 
 // Records that the run in `folder` finished (atomically, holding the key text).

@@ -10,7 +10,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 #include <nlohmann/json.hpp>
 
 #include "cuvee/core/atomic_file.h"
@@ -21,10 +20,12 @@
 #include "cuvee/laws/law_fit.h"
 #include "cuvee/laws/metrics.h"
 #include "cuvee/laws/observations.h"
+#include "cuvee/run/config.h"
+#include "cuvee/run/metrics.h"
+#include "cuvee/run/run_folder.h"
 #include "cuvee/study/child_process.h"
 #include "cuvee/study/report.h"
 #include "cuvee/study/run_key.h"
-#include "cuvee/study/run_metrics.h"
 #include "cuvee/study/schedules.h"
 #include "cuvee/study/summary.h"
 
@@ -65,20 +66,6 @@ std::vector<Domain> find_domains(const fs::path& data) {
   std::sort(domains.begin(), domains.end(),
             [](const Domain& a, const Domain& b) { return a.name < b.name; });
   return domains;
-}
-
-// model.context of the training config, or the trainer's default.
-uint64_t context_length(const std::string& train_text, const ScaleConfig& scale,
-                        const fs::path& train) {
-  if (auto it = scale.set.find("model.context"); it != scale.set.end()) {
-    return std::stoull(it->second);
-  }
-  try {
-    auto table = toml::parse(train_text, train.string());
-    return table["model"]["context"].value_or<int64_t>(128);
-  } catch (const toml::parse_error& e) {
-    fail("{}: {}", train.string(), e.description());
-  }
 }
 
 std::string weights_setting(const std::vector<std::string>& domains,
@@ -130,7 +117,11 @@ class Study {
     domains_ = find_domains(config.data);
     for (const auto& d : domains_) domain_names_.push_back(d.name);
     train_text_ = read_file(config.train);
-    context_ = context_length(train_text_, scale_, config.train);
+    // The training config as the uniform run's trainer reads it (every run has its model and
+    // length): the study's other steps take the model's context from it.
+    shared_config_ = parse_train_config(
+        train_text_, config.train,
+        run_sets("uniform", scale_.seeds.front(), (config.data / "domains").string()));
     proxy_steps_ = std::max<uint64_t>(
         scale_.eval_every * 3,
         static_cast<uint64_t>(std::llround(config.proxy_fraction * scale_.steps)) /
@@ -234,6 +225,18 @@ class Study {
                total_steps_, human_duration(elapsed), eta);
   }
 
+  // The overrides of the shared training config every run gets: its name, seed, data, length
+  // and the scale's settings (a recipe adds its own).
+  std::vector<std::string> run_sets(const std::string& name, int64_t seed,
+                                    const std::string& domains_path) const {
+    std::vector<std::string> sets = {fmt::format("run={}", name), fmt::format("seed={}", seed),
+                                     fmt::format("data.paths=[\"{}\"]", domains_path),
+                                     fmt::format("train.steps={}", scale_.steps),
+                                     fmt::format("train.eval_every={}", scale_.eval_every)};
+    for (const auto& [key, value] : scale_.set) sets.push_back(fmt::format("{}={}", key, value));
+    return sets;
+  }
+
   // Trains (or finds, or resumes) one run and returns its folder.
   fs::path train(const std::string& recipe, int64_t seed,
                  const std::vector<std::string>& recipe_sets, const std::string& domains_path,
@@ -243,12 +246,7 @@ class Study {
     spec.name = seed == scale_.seeds.front() ? recipe : fmt::format("{}.seed{}", recipe, seed);
     spec.train_config_text = train_text_;
     spec.stop_step = stop_step;
-    spec.sets = {fmt::format("run={}", spec.name), fmt::format("seed={}", seed),
-                 fmt::format("data.paths=[\"{}\"]", domains_path),
-                 fmt::format("train.steps={}", scale_.steps),
-                 fmt::format("train.eval_every={}", scale_.eval_every)};
-    for (const auto& [key, value] : scale_.set)
-      spec.sets.push_back(fmt::format("{}={}", key, value));
+    spec.sets = run_sets(spec.name, seed, domains_path);
     spec.sets.insert(spec.sets.end(), recipe_sets.begin(), recipe_sets.end());
     fs::path folder = out_ / "runs" / spec.folder_name();
     uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;
@@ -271,15 +269,15 @@ class Study {
     fs::create_directories(folder);
     progress(fmt::format("{}: {} {} steps (log {})", spec.name,
                          state == RunState::interrupted ? "resuming" : "training", steps,
-                         (folder / "train.log").string()));
+                         (folder / kTrainLogFile).string()));
     auto begin = Clock::now();
-    if (int status = run_child(command, folder / "train.log"); status != 0) {
+    if (int status = run_child(command, folder / kTrainLogFile); status != 0) {
       if (stop_requested() || status == 130) {
         fail("interrupted during {} (checkpointed in {}); run the same command again to resume",
              spec.name, folder.string());
       }
       fail("training {} failed with status {}; see {}", spec.name, status,
-           (folder / "train.log").string());
+           (folder / kTrainLogFile).string());
     }
     mark_finished(folder, spec);
     trained_seconds_ += std::chrono::duration<double>(Clock::now() - begin).count();
@@ -292,10 +290,11 @@ class Study {
     fs::path out = out_ / "prep" / fmt::format("entropy.{}.json", measure);
     if (!fs::exists(out)) {
       progress(fmt::format("counting {} entropy of the domains", measure));
-      run_child_checked({cuvee_program().string(), "--quiet", "mix", "entropy", "--data",
-                         (config_.data / "domains").string(), "--measure", measure,
-                         "--context-length", std::to_string(context_), "--out", out.string()},
-                        out_ / "prep" / "prep.log");
+      run_child_checked(
+          {cuvee_program().string(), "--quiet", "mix", "entropy", "--data",
+           (config_.data / "domains").string(), "--measure", measure, "--context-length",
+           std::to_string(shared_config_.model.context), "--out", out.string()},
+          out_ / "prep" / "prep.log");
     }
     return read_mixture(out, domain_names_);
   }
@@ -313,21 +312,21 @@ class Study {
     fs::create_directories(out_ / "bimix");
     std::vector<fs::path> tables;
     for (const char* recipe : {"natural", "uniform", "entropy"}) {
-      if (runs.contains(recipe)) tables.push_back(runs[recipe].front() / "observations.csv");
+      if (runs.contains(recipe)) tables.push_back(runs[recipe].front() / kObservationsFile);
     }
     if (!runs.contains("entropy")) {
       auto folder =
           train("proxy." + config_.entropy_measure, scale_.seeds.front(),
                 {"mixing.policy=fixed", weights_setting(domain_names_, mixtures_.back().second)},
                 (config_.data / "domains").string(), proxy_steps_);
-      tables.push_back(folder / "observations.csv");
+      tables.push_back(folder / kObservationsFile);
     }
     for (const auto& measure : proxy_measures()) {
       auto weights = entropy_mixture(measure);
       auto folder = train("proxy." + measure, scale_.seeds.front(),
                           {"mixing.policy=fixed", weights_setting(domain_names_, weights)},
                           (config_.data / "domains").string(), proxy_steps_);
-      tables.push_back(folder / "observations.csv");
+      tables.push_back(folder / kObservationsFile);
     }
     proxy_tables_ = tables;
     const double window = static_cast<double>(proxy_steps_);
@@ -361,7 +360,7 @@ class Study {
     fs::path dir = out_ / "velocitune";
     fs::create_directories(dir);
     const double window = static_cast<double>(proxy_steps_);
-    write_rows({natural_run / "observations.csv"}, dir / "proxy.csv",
+    write_rows({natural_run / kObservationsFile}, dir / "proxy.csv",
                [&](const std::string&, double step) { return step > 0 && step <= window; });
     run_child_checked({cuvee_program().string(), "--quiet", "law", "fit", "--law", "step", "--data",
                        (dir / "proxy.csv").string(), "--out", (dir / "step_fit.json").string()},
@@ -412,7 +411,8 @@ class Study {
           run_child_checked(
               {cuvee_program().string(), "--quiet", "score", "perplexity", "--checkpoint",
                reference_run.string(), "--data", (config_.data / "domains").string(),
-               "--max-tokens", std::to_string(context_), "--out", (dir / "scores.tsv").string()},
+               "--max-tokens", std::to_string(shared_config_.model.context), "--out",
+               (dir / "scores.tsv").string()},
               log);
           // The band starts at this quantile of each domain's ranking (ascending perplexity): a
           // band over all documents at once would empty the domains whose text is easiest
@@ -481,7 +481,7 @@ class Study {
     LawFit fit = read_law_fit(dir / "fit.json");
     const double window = static_cast<double>(proxy_steps_);
     std::vector<fs::path> tables = proxy_tables_;
-    for (const auto& folder : runs.at("bimix")) tables.push_back(folder / "observations.csv");
+    for (const auto& folder : runs.at("bimix")) tables.push_back(folder / kObservationsFile);
     std::vector<double> observed, predicted_all;
     std::vector<std::string> loss_domains;
     for (const auto& table_path : tables) {
@@ -517,8 +517,7 @@ class Study {
     for (const auto& recipe : recipe_names()) {
       if (!runs.contains(recipe)) continue;
       std::vector<RunCurves> curves;
-      for (const auto& folder : runs.at(recipe))
-        curves.push_back(read_run_metrics(folder / "metrics.jsonl"));
+      for (const auto& folder : runs.at(recipe)) curves.push_back(read_run_metrics(folder));
       if (recipe == "odm" || recipe == "ado" || recipe == "velocitune") {
         data.trajectories[recipe] = curves.front();
       }
@@ -528,7 +527,7 @@ class Study {
     data.mixtures.emplace_back(
         "uniform", std::vector<double>(domain_names_.size(), 1.0 / domain_names_.size()));
     if (runs.contains("natural")) {
-      auto curves = read_run_metrics(runs.at("natural").front() / "metrics.jsonl", 2);
+      auto curves = read_run_metrics(runs.at("natural").front(), 2);
       data.mixtures.emplace_back("natural", curves.weights.front().weights);
     }
     data.mixtures.insert(data.mixtures.end(), mixtures_.begin(), mixtures_.end());
@@ -562,7 +561,7 @@ class Study {
   std::vector<Domain> domains_;
   std::vector<std::string> domain_names_;
   std::string train_text_;
-  uint64_t context_ = 0;
+  TrainConfig shared_config_;
   uint64_t proxy_steps_ = 0;
   std::vector<std::pair<std::string, std::vector<double>>> mixtures_;
   std::vector<fs::path> proxy_tables_;

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cuvee/study/run_metrics.h"
+#include "cuvee/run/metrics.h"
 
 namespace cuvee::study {
 

@@ -5,7 +5,7 @@
 
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
-#include "cuvee/train/trainer.h"
+#include "cuvee/run/run_folder.h"
 
 namespace cuvee {
 

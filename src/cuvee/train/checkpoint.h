@@ -13,8 +13,8 @@
 #include <torch/optim/optimizer.h>
 #include <nlohmann/json.hpp>
 
+#include "cuvee/run/config.h"
 #include "cuvee/sampling/mixed_sampler.h"
-#include "cuvee/train/config.h"
 #include "cuvee/train/gpt.h"
 
 namespace cuvee {

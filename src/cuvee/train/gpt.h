@@ -13,7 +13,7 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
 
 namespace cuvee {
 

@@ -13,7 +13,7 @@
 #include <torch/optim/adamw.h>
 #include <torch/types.h>
 
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
 #include "cuvee/train/gpt.h"
 
 namespace cuvee {

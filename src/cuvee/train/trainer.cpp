@@ -12,12 +12,13 @@
 #include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
 #include "cuvee/mixing/policy.h"
+#include "cuvee/run/metrics.h"
+#include "cuvee/run/run_folder.h"
 #include "cuvee/train/checkpoint.h"
 #include "cuvee/train/cpu_allocator.h"
 #include "cuvee/train/distributed.h"
 #include "cuvee/train/gpt.h"
 #include "cuvee/train/loss.h"
-#include "cuvee/train/metrics.h"
 #include "cuvee/train/schedule.h"
 #include "cuvee/train/step.h"
 #include "cuvee/train/training_data.h"
@@ -129,8 +130,7 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
     state = load_checkpoint(checkpoint_path, config, data.names(), model, optimizer, device).state;
     sampler.restore(state.sampler);
     policy->load_state(state.policy);
-  } else if (leader &&
-             (fs::exists(checkpoint_path) || fs::exists(options.out / MetricsLog::kMetricsFile))) {
+  } else if (leader && (fs::exists(checkpoint_path) || fs::exists(options.out / kMetricsFile))) {
     fail("{} already holds a run; pass --resume to continue it, or choose another --out",
          options.out.string());
   }
@@ -268,7 +268,7 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
               proportions[d] = state.weights_sum[d] / static_cast<double>(step);
             }
           }
-          log->eval(step, result.eval_loss, proportions);
+          log->eval({step, result.eval_loss, proportions});
           if (options.log) {
             double mean = 0;
             for (double loss : result.eval_loss) mean += loss;

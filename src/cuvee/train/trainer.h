@@ -20,16 +20,17 @@
 #include <string>
 #include <vector>
 
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
+#include "cuvee/run/run_folder.h"  // kCheckpointFile etc., for the callers
 #include "cuvee/train/launch.h"
 
 namespace cuvee {
 
 struct TrainOptions {
-  std::filesystem::path out;  // run folder: checkpoint.pt, metrics.jsonl, observations.csv
+  std::filesystem::path out;  // the run folder (run/run_folder.h)
   uint64_t stop_step = 0;     // stop after this step (0: config.steps); the schedule still
                               // spans config.steps, so a run stopped early resumes exactly
-  bool resume = false;        // continue from out/checkpoint.pt
+  bool resume = false;        // continue from the folder's checkpoint
   GroupOptions group;         // this process's rank (world 1: no data parallelism)
   int local_ranks = 1;        // ranks sharing this machine (they split its cores)
   bool log = true;            // progress and evaluation lines on stderr (rank 0)
@@ -52,8 +53,5 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options);
 // Asks running train() calls to stop after their current step and write a checkpoint.
 // Async-signal-safe (the CLI calls it from its SIGINT handler).
 void request_stop();
-
-// The name of a run folder's checkpoint.
-inline constexpr const char* kCheckpointFile = "checkpoint.pt";
 
 }  // namespace cuvee

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cuvee/run/run_folder.h"
 #include "cuvee/train/document_windows.h"
 
 namespace cuvee::cli {
@@ -19,8 +20,9 @@ struct DocumentPassInputs {
 
   // `reading`: what the command does with the documents ("score", "embed").
   void add_options(CLI::App& app, const char* reading) {
-    app.add_option("--checkpoint", checkpoint,
-                   "Run folder of `cuvee train` (or its checkpoint.pt): the model")
+    app.add_option(
+           "--checkpoint", checkpoint,
+           fmt::format("Run folder of `cuvee train` (or its {}): the model", kCheckpointFile))
         ->required();
     app.add_option("--data", data,
                    fmt::format("Domains to {}, tokenised as the model's training data", reading))

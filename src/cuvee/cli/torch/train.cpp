@@ -8,7 +8,8 @@
 
 #include "cuvee/cli/command.h"
 #include "cuvee/core/error.h"
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
+#include "cuvee/run/run_folder.h"
 #include "cuvee/train/launch.h"
 #include "cuvee/train/trainer.h"
 
@@ -96,7 +97,8 @@ Action setup(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--out", args->out,
-                 "Run folder: metrics.jsonl, observations.csv, checkpoint.pt (default: runs/RUN)");
+                 fmt::format("Run folder: {}, {}, {} (default: runs/RUN)", kMetricsFile,
+                             kObservationsFile, kCheckpointFile));
   app.add_option("--steps", args->steps,
                  "Stop after this step (the learning-rate schedule still spans train.steps)");
   app.add_flag("--resume", args->resume, "Continue from the run folder's checkpoint");

@@ -1,4 +1,4 @@
-#include "cuvee/train/config.h"
+#include "cuvee/run/config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,11 @@
-#include "cuvee/study/run_metrics.h"
+#include "cuvee/run/metrics.h"
 
 #include <gtest/gtest.h>
 
 #include "cuvee/core/error.h"
+#include "support/temp_dir.h"
 
-namespace cuvee::study {
+namespace cuvee {
 namespace {
 
 TEST(RunMetrics, ReadsEvaluationsAndWeights) {
@@ -44,5 +45,42 @@ TEST(RunMetrics, RefusesBrokenFiles) {
       Error);
 }
 
+TEST(RunMetrics, ReadsWhatTheWriterWrites) {
+  testing::TempDir dir;
+  const std::vector<double> weights{0.25, 0.75}, losses{3.5, 4.5}, eval{4.0, 5.0};
+  const std::vector<uint64_t> counts{1, 3};
+  {
+    MetricsLog log(dir.path(), "run", {"a", "b"}, nullptr);
+    for (uint64_t step = 1; step <= 4; ++step) {
+      log.step({step, 4.25, 1e-3, step * 64, 1.5, weights, losses, counts});
+      if (step % 2 == 0) log.eval({step, eval, weights});
+    }
+    log.step({5, 4.25, 1e-3, 5 * 64, 1.5, weights, losses, counts});
+  }
+  auto curves = read_run_metrics(dir.path());
+  EXPECT_EQ(curves.domains, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(curves.evals.size(), 2u);
+  EXPECT_EQ(curves.evals[1].step, 4u);
+  EXPECT_DOUBLE_EQ(curves.evals[1].avg, 4.5);
+  EXPECT_EQ(curves.evals[1].loss, eval);
+  ASSERT_EQ(curves.weights.size(), 5u);
+  EXPECT_EQ(curves.weights[4].weights, weights);
+  // The last line is a step: a run that stopped between evaluations.
+  EXPECT_EQ(last_eval_step(dir.path()), std::nullopt);
+  {
+    std::pair<uint64_t, uint64_t> keep{0, 0};
+    {
+      MetricsLog log(dir.path(), "run", {"a", "b"}, nullptr);
+      log.eval({6, eval, weights});
+      keep = log.sync();
+    }
+    EXPECT_EQ(last_eval_step(dir.path()), 6u);
+    MetricsLog resumed(dir.path(), "run", {"a", "b"}, &keep);
+    resumed.step({7, 4.25, 1e-3, 7 * 64, 1.5, weights, losses, counts});
+  }
+  EXPECT_EQ(last_eval_step(dir.path()), std::nullopt);
+  EXPECT_EQ(last_eval_step(dir / "nothing"), std::nullopt);
+}
+
 }  // namespace
-}  // namespace cuvee::study
+}  // namespace cuvee

@@ -1,0 +1,200 @@
+#include "cuvee/run/metrics.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cuvee/core/atomic_file.h"
+#include "cuvee/core/csv.h"
+#include "cuvee/core/error.h"
+#include "cuvee/run/run_folder.h"
+
+namespace cuvee {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The keys both sides of metrics.jsonl use.
+constexpr const char* kKind = "kind";
+constexpr const char* kStepKind = "step";
+constexpr const char* kEvalKind = "eval";
+constexpr const char* kStep = "step";
+constexpr const char* kEvalLoss = "eval_loss";
+constexpr const char* kWeightsPrefix = "weights.";
+constexpr const char* kEvalLossPrefix = "eval_loss.";
+
+std::FILE* open_for_append(const fs::path& path, bool fresh, uint64_t keep_bytes) {
+  if (!fresh) {
+    std::error_code error;
+    uint64_t size = fs::file_size(path, error);
+    if (error) fail("{}: cannot resume: {}", path.string(), error.message());
+    if (size < keep_bytes) {
+      fail("{}: cannot resume: the checkpoint recorded {} bytes, the file has only {}",
+           path.string(), keep_bytes, size);
+    }
+    fs::resize_file(path, keep_bytes);
+  }
+  std::FILE* file = std::fopen(path.c_str(), fresh ? "wb" : "ab");
+  if (file == nullptr) fail("{}: cannot open for writing: {}", path.string(), std::strerror(errno));
+  std::fseek(file, 0, SEEK_END);  // so that ftell() gives the size from the start
+  return file;
+}
+
+double number(const nlohmann::json& object, const std::string& key,
+              const std::filesystem::path& source, size_t line) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number()) {
+    fail("{}:{}: expected a number in '{}'", source.string(), line, key);
+  }
+  return it->get<double>();
+}
+
+// Domains from the keys with `prefix`, sorted.
+std::vector<std::string> domains_of(const nlohmann::json& object, const std::string& prefix) {
+  std::vector<std::string> domains;
+  for (const auto& [key, _] : object.items()) {
+    if (key.rfind(prefix, 0) == 0) domains.push_back(key.substr(prefix.size()));
+  }
+  std::sort(domains.begin(), domains.end());
+  return domains;
+}
+
+}  // namespace
+
+MetricsLog::MetricsLog(const fs::path& dir, std::string run, std::vector<std::string> domains,
+                       const std::pair<uint64_t, uint64_t>* resume_bytes)
+    : dir_(dir), run_(std::move(run)), domains_(std::move(domains)) {
+  fs::create_directories(dir_);
+  bool fresh = resume_bytes == nullptr;
+  metrics_ = open_for_append(dir_ / kMetricsFile, fresh, fresh ? 0 : resume_bytes->first);
+  observations_ =
+      open_for_append(dir_ / kObservationsFile, fresh, fresh ? 0 : resume_bytes->second);
+  if (fresh) {
+    std::string header = "run,step";
+    for (const auto& d : domains_) header += fmt::format(",{}", csv_field("p." + d));
+    for (const auto& d : domains_) header += fmt::format(",{}", csv_field("loss." + d));
+    append(observations_, header + '\n');
+  }
+}
+
+MetricsLog::~MetricsLog() {
+  if (metrics_ != nullptr) std::fclose(metrics_);
+  if (observations_ != nullptr) std::fclose(observations_);
+}
+
+void MetricsLog::append(std::FILE* file, const std::string& text) {
+  if (std::fwrite(text.data(), 1, text.size(), file) != text.size() || std::fflush(file) != 0) {
+    fail("{}: write failed: {}", dir_.string(), std::strerror(errno));
+  }
+}
+
+void MetricsLog::step(const StepRecord& record) {
+  nlohmann::ordered_json line;
+  line[kKind] = kStepKind;
+  line[kStep] = record.step;
+  line["train_loss"] = record.train_loss;
+  line["lr"] = record.lr;
+  line["tokens"] = record.tokens;
+  line["grad_norm"] = record.grad_norm;
+  for (size_t i = 0; i < domains_.size(); ++i)
+    line[kWeightsPrefix + domains_[i]] = record.weights[i];
+  for (size_t i = 0; i < domains_.size(); ++i) {
+    auto& loss = line[fmt::format("train_loss.{}", domains_[i])];
+    if (record.count[i] > 0) loss = record.domain_loss[i];
+  }
+  for (size_t i = 0; i < domains_.size(); ++i)
+    line[fmt::format("count.{}", domains_[i])] = record.count[i];
+  append(metrics_, line.dump() + '\n');
+}
+
+void MetricsLog::eval(const EvalRecord& record) {
+  nlohmann::ordered_json line;
+  line[kKind] = kEvalKind;
+  line[kStep] = record.step;
+  double sum = 0;
+  for (double loss : record.eval_loss) sum += loss;
+  line[kEvalLoss] = sum / static_cast<double>(record.eval_loss.size());
+  for (size_t i = 0; i < domains_.size(); ++i)
+    line[kEvalLossPrefix + domains_[i]] = record.eval_loss[i];
+  append(metrics_, line.dump() + '\n');
+
+  std::string row = fmt::format("{},{}", csv_field(run_), record.step);
+  for (double p : record.proportions) row += fmt::format(",{}", format_number(p));
+  for (double loss : record.eval_loss) row += fmt::format(",{}", format_number(loss));
+  append(observations_, row + '\n');
+}
+
+std::pair<uint64_t, uint64_t> MetricsLog::sync() {
+  auto size = [](std::FILE* file) { return static_cast<uint64_t>(std::ftell(file)); };
+  return {size(metrics_), size(observations_)};
+}
+
+RunCurves parse_run_metrics(std::string_view text, const std::filesystem::path& source,
+                            size_t max_weight_points) {
+  RunCurves curves;
+  std::vector<WeightPoint> weights;
+  std::istringstream in{std::string(text)};
+  size_t line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty()) continue;
+    nlohmann::json object;
+    try {
+      object = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      fail("{}:{}: not JSON: {}", source.string(), line_number, e.what());
+    }
+    std::string kind = object.value(kKind, "");
+    if (kind != kEvalKind && kind != kStepKind) continue;
+    std::string prefix = kind == kEvalKind ? kEvalLossPrefix : kWeightsPrefix;
+    auto domains = domains_of(object, prefix);
+    if (curves.domains.empty()) curves.domains = domains;
+    if (domains != curves.domains) {
+      fail("{}:{}: the domains differ from the earlier lines'", source.string(), line_number);
+    }
+    auto step = static_cast<uint64_t>(number(object, kStep, source, line_number));
+    std::vector<double> values;
+    for (const auto& domain : domains) {
+      values.push_back(number(object, prefix + domain, source, line_number));
+    }
+    if (kind == kEvalKind) {
+      curves.evals.push_back({step, number(object, kEvalLoss, source, line_number), values});
+    } else {
+      weights.push_back({step, values});
+    }
+  }
+  if (curves.evals.empty()) fail("{}: no evaluation recorded", source.string());
+  if (max_weight_points < 2 || weights.size() <= max_weight_points) {
+    curves.weights = std::move(weights);
+  } else {
+    double stride = static_cast<double>(weights.size() - 1) / (max_weight_points - 1);
+    for (size_t i = 0; i < max_weight_points; ++i) {
+      curves.weights.push_back(weights[static_cast<size_t>(i * stride + 0.5)]);
+    }
+  }
+  return curves;
+}
+
+RunCurves read_run_metrics(const std::filesystem::path& run_folder, size_t max_weight_points) {
+  fs::path path = run_folder / kMetricsFile;
+  return parse_run_metrics(read_file(path), path, max_weight_points);
+}
+
+std::optional<uint64_t> last_eval_step(const std::filesystem::path& run_folder) {
+  std::ifstream metrics(run_folder / kMetricsFile);
+  std::string line, last;
+  while (std::getline(metrics, line)) {
+    if (!line.empty()) last = line;
+  }
+  auto json = nlohmann::json::parse(last, nullptr, false);
+  if (!json.is_object() || json.value(kKind, "") != kEvalKind) return std::nullopt;
+  return json.value(kStep, uint64_t{0});
+}
+
+}  // namespace cuvee
