@@ -1,0 +1,14 @@
+"""cuvee: data-mixing decisions for any PyTorch training loop.
+
+- cuvee.Policy: the online mixing policies (ODM, ADO, Velocitune) and the static
+  recipes, bit for bit as the C++ trainer runs them;
+- cuvee.Domains, cuvee.MixedSampler: batches from memory-mapped Megatron token
+  files under any proportions; cuvee.torch.MixedDataset wraps them for a
+  DataLoader under torchrun;
+
+No libtorch inside: the compiled part works beside any torch version and device.
+"""
+
+from cuvee._cuvee import Batch, Domains, Error, MixedSampler, Policy, policy_names
+
+__all__ = ["Batch", "Domains", "Error", "MixedSampler", "Policy", "policy_names"]

@@ -1,0 +1,8 @@
+from cuvee._cuvee import Batch as Batch
+from cuvee._cuvee import Domains as Domains
+from cuvee._cuvee import Error as Error
+from cuvee._cuvee import MixedSampler as MixedSampler
+from cuvee._cuvee import Policy as Policy
+from cuvee._cuvee import policy_names as policy_names
+
+__all__: list[str]
