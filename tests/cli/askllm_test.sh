@@ -20,11 +20,17 @@ expect_error "HTTP 429" "$CUVEE" -q score askllm --endpoint "$endpoint" --model 
   --out scores.tsv --retries 0 --concurrency 1
 [ -f scores.tsv.partial ] || fail "partial scores not kept"
 [ ! -f scores.tsv ] || fail "scores written despite the failure"
+# Scores summed over other spellings of "yes" do not mix with these.
+expect_error "other settings" "$CUVEE" -q score askllm --endpoint "$endpoint" --model m \
+  --data data --out scores.tsv --yes-match exact
+expect_error "expected exact, case, space or case-space" "$CUVEE" -q score askllm \
+  --endpoint "$endpoint" --model m --data data --out other.tsv --yes-match fuzzy
 # The rerun resumes: only the documents not yet scored are asked, and it now succeeds.
 "$CUVEE" -q score askllm --endpoint "$endpoint" --model m --data data --out scores.tsv \
   --retries 2 --backoff 0.05 | grep -q "(2 this run)" || fail "resume did not skip scored documents"
 [ ! -f scores.tsv.partial ] || fail "partial file left behind"
-head -1 scores.tsv | grep -q '"prompt_version":"askllm-v1"' || fail "prompt version not recorded"
+head -1 scores.tsv | grep -q '"prompt_version":"askllm-v2"' || fail "prompt version not recorded"
+head -1 scores.tsv | grep -q '"yes_match":"case-space"' || fail "yes-match setting not recorded"
 [ "$(grep -c yes-missing scores.tsv)" = 1 ] || fail "the missing yes is not marked"
 "$CUVEE" -q select --scores scores.tsv --method topk --keep 0.2 --out top.txt >/dev/null
 [ "$(cat top.txt | tr '\n' ' ')" = "6 7 " ] || fail "top 20% should be documents 6 7, got $(cat top.txt)"

@@ -74,10 +74,48 @@ std::string error_of(const std::vector<std::string>& texts, const AskLlmOptions&
   return "";
 }
 
-TEST(AskLlm, PromptAndTruncation) {
-  auto prompt = askllm_prompt("Some text.");
-  EXPECT_TRUE(prompt.starts_with("###\nSome text.\n###\nDoes the previous paragraph"));
-  EXPECT_TRUE(prompt.ends_with("- yes\n- no\nANSWER:"));
+TEST(AskLlm, PromptIsFigure3ByteForByte) {
+  // Sachdeva et al. 2024, Figure 3, blank lines included, with the document for <example>.
+  const std::string figure3 =
+      "###\n"
+      "Some text.\n"
+      "###\n"
+      "\n"
+      "Does the previous paragraph demarcated within ### and ### contain informative signal for "
+      "pre-training a large-language model? An informative datapoint should be well-formatted, "
+      "contain some usable knowledge of the world, and strictly NOT have any harmful, racist, "
+      "sexist, etc. content.\n"
+      "\n"
+      "OPTIONS:\n"
+      "- yes\n"
+      "- no";
+  EXPECT_EQ(askllm_prompt("Some text.", AskLlmApi::kCompletions), figure3);
+  // Only the chat endpoint gets the answer cue.
+  EXPECT_EQ(askllm_prompt("Some text.", AskLlmApi::kChat), figure3 + "\nANSWER:");
+}
+
+TEST(AskLlm, YesMatchDecidesWhichSpellingsAreSummed) {
+  const std::string body =
+      R"({"choices":[{"logprobs":{"top_logprobs":[{"yes":-1.6094379124341003,)"
+      R"(" yes":-2.302585092994046,"Yes":-1.2039728043259361," YES":-2.995732273553991,)"
+      R"("no":-1.6094379124341003}]}}]})";
+  // P: yes 0.2, " yes" 0.1, Yes 0.3, " YES" 0.05, no 0.2.
+  auto p = [&](YesMatch match) {
+    return parse_askllm_response(body, AskLlmApi::kCompletions, match).p_yes;
+  };
+  EXPECT_NEAR(p(YesMatch::kExact), 0.2, 1e-12);
+  EXPECT_NEAR(p(YesMatch::kCase), 0.5, 1e-12);
+  EXPECT_NEAR(p(YesMatch::kSpace), 0.3, 1e-12);
+  EXPECT_NEAR(p(YesMatch::kCaseSpace), 0.65, 1e-12);
+  EXPECT_TRUE(reads_yes("\tYeS \n", YesMatch::kCaseSpace));
+  EXPECT_FALSE(reads_yes("yess", YesMatch::kCaseSpace));
+  EXPECT_FALSE(reads_yes(" yes", YesMatch::kCase));
+  EXPECT_EQ(parse_yes_match("case-space"), YesMatch::kCaseSpace);
+  EXPECT_EQ(yes_match_name(YesMatch::kSpace), "space");
+  EXPECT_THROW(parse_yes_match("fuzzy"), Error);
+}
+
+TEST(AskLlm, Truncation) {
   EXPECT_EQ(truncate_document("short", 10), "short");
   // "é" is two bytes: a cut inside it backs off to the boundary.
   EXPECT_EQ(truncate_document("abé", 3), "ab…");

@@ -23,12 +23,13 @@ namespace {
 struct AskLlmArgs {
   std::vector<std::filesystem::path> data;
   std::filesystem::path out;
-  std::string api = "completions", api_key_env;
+  std::string api = "completions", api_key_env, yes_match = "case-space";
   AskLlmOptions options;
 };
 
 void run(AskLlmArgs& args) {
   args.options.api = parse_askllm_api(args.api);
+  args.options.yes_match = parse_yes_match(args.yes_match);
   if (!args.api_key_env.empty()) {
     const char* key = std::getenv(args.api_key_env.c_str());
     if (key == nullptr) fail("--api-key-env {}: the variable is not set", args.api_key_env);
@@ -43,6 +44,7 @@ void run(AskLlmArgs& args) {
                          {"prompt_version", kAskLlmPromptVersion},
                          {"model", args.options.model},
                          {"api", args.api},
+                         {"yes_match", yes_match_name(args.options.yes_match)},
                          {"max_chars", args.options.max_chars}};
   PartialScores partial(args.out, meta);
   std::vector<uint64_t> pending;
@@ -85,6 +87,9 @@ Action setup(CLI::App& app) {
   app.add_option("--api", args->api, "completions (logprobs) or chat (top_logprobs)")
       ->capture_default_str();
   app.add_option("--api-key-env", args->api_key_env, "Environment variable holding the API key");
+  app.add_option("--yes-match", args->yes_match,
+                 "Which tokens count as yes: exact, case (Yes, YES), space ( yes) or case-space")
+      ->capture_default_str();
   app.add_option("--concurrency", o.concurrency, "Requests in flight")->capture_default_str();
   app.add_option("--retries", o.max_retries, "Retries of a 429/5xx/timeout")->capture_default_str();
   app.add_option("--timeout", o.timeout_s, "Seconds per request")->capture_default_str();

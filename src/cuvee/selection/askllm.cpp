@@ -15,20 +15,20 @@ namespace {
 
 using nlohmann::json;
 
+// Figure 3 after the closing "###": a blank line, the question, a blank line, the options.
 constexpr std::string_view kInstruction =
-    "Does the previous paragraph demarcated within ### and ### contain informative signal for "
+    "\nDoes the previous paragraph demarcated within ### and ### contain informative signal for "
     "pre-training a large-language model? An informative datapoint should be well-formatted, "
     "contain some usable knowledge of the world, and strictly NOT have any harmful, racist, "
-    "sexist, etc. content.\nOPTIONS:\n- yes\n- no";
+    "sexist, etc. content.\n\nOPTIONS:\n- yes\n- no";
+constexpr std::string_view kChatAnswerCue = "\nANSWER:";
 
-bool reads_yes(std::string token) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  token.erase(token.begin(), std::find_if(token.begin(), token.end(), not_space));
-  token.erase(std::find_if(token.rbegin(), token.rend(), not_space).base(), token.end());
-  std::transform(token.begin(), token.end(), token.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return token == "yes";
-}
+constexpr std::pair<YesMatch, std::string_view> kYesMatchNames[] = {
+    {YesMatch::kExact, "exact"},
+    {YesMatch::kCase, "case"},
+    {YesMatch::kSpace, "space"},
+    {YesMatch::kCaseSpace, "case-space"},
+};
 
 // (token, logprob) alternatives at the first answer token.
 std::vector<std::pair<std::string, double>> top_alternatives(const json& body, AskLlmApi api) {
@@ -51,6 +51,33 @@ std::vector<std::pair<std::string, double>> top_alternatives(const json& body, A
 
 }  // namespace
 
+YesMatch parse_yes_match(std::string_view name) {
+  for (const auto& [match, known] : kYesMatchNames) {
+    if (name == known) return match;
+  }
+  fail("--yes-match '{}': expected exact, case, space or case-space", name);
+}
+
+std::string_view yes_match_name(YesMatch match) {
+  for (const auto& [known, name] : kYesMatchNames) {
+    if (match == known) return name;
+  }
+  fail("unknown yes-match setting");
+}
+
+bool reads_yes(std::string_view token, YesMatch match) {
+  if (match == YesMatch::kSpace || match == YesMatch::kCaseSpace) {
+    auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    while (!token.empty() && space(token.front())) token.remove_prefix(1);
+    while (!token.empty() && space(token.back())) token.remove_suffix(1);
+  }
+  if (token.size() != 3) return false;
+  if (match == YesMatch::kExact || match == YesMatch::kSpace) return token == "yes";
+  return std::equal(token.begin(), token.end(), "yes", [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
+}
+
 AskLlmApi parse_askllm_api(std::string_view name) {
   if (name == "completions") return AskLlmApi::kCompletions;
   if (name == "chat") return AskLlmApi::kChat;
@@ -65,12 +92,12 @@ std::string truncate_document(std::string_view text, size_t max_chars) {
   return std::string(text.substr(0, end)) + "…";
 }
 
-std::string askllm_prompt(std::string_view document) {
+std::string askllm_prompt(std::string_view document, AskLlmApi api) {
   std::string prompt = "###\n";
   prompt += document;
   prompt += "\n###\n";
   prompt += kInstruction;
-  prompt += "\nANSWER:";
+  if (api == AskLlmApi::kChat) prompt += kChatAnswerCue;
   return prompt;
 }
 
@@ -88,7 +115,7 @@ std::string askllm_request(std::string_view model, std::string_view prompt, AskL
   return body.dump();
 }
 
-AskLlmAnswer parse_askllm_response(std::string_view body, AskLlmApi api) {
+AskLlmAnswer parse_askllm_response(std::string_view body, AskLlmApi api, YesMatch match) {
   std::vector<std::pair<std::string, double>> alternatives;
   try {
     alternatives = top_alternatives(json::parse(body), api);
@@ -105,7 +132,7 @@ AskLlmAnswer parse_askllm_response(std::string_view body, AskLlmApi api) {
     double p = std::exp(logprob);
     returned += p;
     smallest = std::min(smallest, p);
-    if (reads_yes(token)) {
+    if (reads_yes(token, match)) {
       answer.p_yes += p;
       found = true;
     }

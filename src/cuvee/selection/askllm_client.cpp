@@ -114,7 +114,8 @@ void score_askllm(const std::vector<uint64_t>& indices,
     auto request = std::make_unique<Request>();
     request->index = index;
     request->body = askllm_request(
-        options.model, askllm_prompt(truncate_document(text_of(index), options.max_chars)),
+        options.model,
+        askllm_prompt(truncate_document(text_of(index), options.max_chars), options.api),
         options.api, options.top_logprobs);
     return request;
   };
@@ -156,7 +157,8 @@ void score_askllm(const std::vector<uint64_t>& indices,
         continue;
       } else {
         try {
-          on_result({request->index, parse_askllm_response(request->response, options.api)});
+          on_result({request->index,
+                     parse_askllm_response(request->response, options.api, options.yes_match)});
         } catch (const Error& error) {
           if (fatal.empty())
             fatal = fmt::format("document {}: {}: {}", request->index, url, error.what());

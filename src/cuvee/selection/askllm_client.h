@@ -21,6 +21,7 @@ struct AskLlmOptions {
   std::string endpoint;  // base URL (…/v1) or the full …/completions URL
   std::string model;
   AskLlmApi api = AskLlmApi::kCompletions;
+  YesMatch yes_match = YesMatch::kCaseSpace;
   std::string api_key;  // sent as a Bearer token when not empty
   int concurrency = 8;
   int max_retries = 5;
