@@ -96,6 +96,11 @@ TEST_F(EntropyCountsFiles, RoundTripAndMergeToTheUnshardedMixture) {
   auto json = entropy_mixture_json(mixture, merged);
   EXPECT_EQ(json["method"], "entropy");
   EXPECT_EQ(json["measure"], "conditional");
+  EXPECT_EQ(json["estimator"], "plug-in");
+  auto corrected =
+      entropy_mixture(merged, EntropyMeasure::kConditional, EntropyEstimator::kMillerMadow);
+  EXPECT_EQ(entropy_mixture_json(corrected, merged)["estimator"], "miller-madow");
+  EXPECT_GT(corrected.entropies[1], mixture.entropies[1]);
   EXPECT_NEAR(json["mixture"]["wide"].get<double>(), mixture.proportions[1], 1e-15);
 
   // Written and read back, the merged counts are the same.

@@ -72,6 +72,7 @@ TEST(StudyConfig, DefaultsEveryRecipe) {
   EXPECT_EQ(config.recipes, recipe_names());
   EXPECT_EQ(config.entropy_measure, "conditional");
   EXPECT_EQ(config.odm_epsilon_reference_steps, 0);  // the released schedule
+  EXPECT_EQ(config.entropy_estimator, "miller-madow");
   EXPECT_THROW(config.scale("full"), Error);
 }
 
@@ -116,6 +117,9 @@ TEST(StudyConfig, RefusesBadValues) {
   EXPECT_NE(
       error_of(head + "entropy_measure = \"renyi\"\n[scales.demo]\nsteps = 100\n").find("renyi"),
       std::string::npos);
+  EXPECT_NE(error_of(head + "entropy_estimator = \"jackknife\"\n[scales.demo]\nsteps = 100\n")
+                .find("plug-in or miller-madow"),
+            std::string::npos);
   EXPECT_NE(error_of(head + "[selection]\nkeep = 1.5\n[scales.demo]\nsteps = 100\n")
                 .find("selection.keep"),
             std::string::npos);

@@ -16,12 +16,13 @@ namespace {
 
 struct EntropyArgs {
   std::vector<std::filesystem::path> data;
-  std::string measure, shard, out;
+  std::string measure, shard, out, estimator = "plug-in";
   EntropyCountOptions options;
 };
 
 void run_entropy(EntropyArgs& args) {
   auto measure = parse_entropy_measure(args.measure);
+  auto estimator = parse_entropy_estimator(args.estimator);  // refused before counting
   args.options.bigrams = needs_bigrams(measure);
   bool sharded = !args.shard.empty();
   if (sharded) {
@@ -43,7 +44,7 @@ void run_entropy(EntropyArgs& args) {
                stdout);
     return;
   }
-  auto mixture = entropy_mixture(counts, measure);
+  auto mixture = entropy_mixture(counts, measure, estimator);
   if (!args.out.empty()) write_json(args.out, entropy_mixture_json(mixture, counts));
   std::fputs(format_entropy_mixture(mixture, counts).c_str(), stdout);
 }
@@ -52,6 +53,9 @@ Action setup(CLI::App& app) {
   auto args = std::make_shared<EntropyArgs>();
   app.add_option("--data", args->data, "Domain folders, or folders of domains")->required();
   app.add_option("--measure", args->measure, "shannon, joint or conditional")->required();
+  app.add_option("--estimator", args->estimator,
+                 "plug-in, or miller-madow (adds (m − 1)/(2N) for m events seen in N)")
+      ->capture_default_str();
   app.add_option("--shard", args->shard,
                  "Count shard i of N (i/N) and write its counts to --out for entropy-merge");
   app.add_option("--out", args->out,

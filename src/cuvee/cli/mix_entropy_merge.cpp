@@ -16,7 +16,7 @@ namespace {
 
 struct MergeArgs {
   std::vector<std::filesystem::path> counts;
-  std::string measure, out, counts_out;
+  std::string measure, out, counts_out, estimator = "plug-in";
 };
 
 void run_merge(const MergeArgs& args) {
@@ -33,7 +33,8 @@ void run_merge(const MergeArgs& args) {
                stdout);
     return;
   }
-  auto mixture = entropy_mixture(merged, parse_entropy_measure(args.measure));
+  auto mixture = entropy_mixture(merged, parse_entropy_measure(args.measure),
+                                 parse_entropy_estimator(args.estimator));
   if (!args.out.empty()) write_json(args.out, entropy_mixture_json(mixture, merged));
   std::fputs(format_entropy_mixture(mixture, merged).c_str(), stdout);
 }
@@ -44,6 +45,9 @@ Action setup(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--measure", args->measure, "shannon, joint or conditional: compute the mixture");
+  app.add_option("--estimator", args->estimator,
+                 "plug-in, or miller-madow (adds (m − 1)/(2N) for m events seen in N)")
+      ->capture_default_str();
   app.add_option("--out", args->out, "The mixture (JSON)");
   app.add_option("--counts-out", args->counts_out,
                  "Write the merged counts (to merge further, e.g. in a tree)");

@@ -13,19 +13,28 @@
 namespace cuvee {
 namespace {
 
-// −Σ p log p of a dense count vector.
-double dense_entropy(const std::vector<uint64_t>& counts) {
+// Miller–Madow's correction of a plug-in entropy: (m − 1)/(2N), m events seen, N counted.
+double miller_madow_term(uint64_t distinct, uint64_t total) {
+  if (total == 0 || distinct == 0) return 0;
+  return static_cast<double>(distinct - 1) / (2.0 * static_cast<double>(total));
+}
+
+// −Σ p log p of a dense count vector, corrected when asked.
+double dense_entropy(const std::vector<uint64_t>& counts, EntropyEstimator estimator) {
   double sum_c_log_c = 0;
-  uint64_t total = 0;
+  uint64_t total = 0, distinct = 0;
   for (uint64_t c : counts) {
     if (c == 0) continue;
     double value = static_cast<double>(c);
     sum_c_log_c += value * std::log(value);
     total += c;
+    ++distinct;
   }
   if (total == 0) return 0;
   double n = static_cast<double>(total);
-  return std::log(n) - sum_c_log_c / n;
+  double plug_in = std::log(n) - sum_c_log_c / n;
+  return estimator == EntropyEstimator::kMillerMadow ? plug_in + miller_madow_term(distinct, total)
+                                                     : plug_in;
 }
 
 // Windows read per call of the reader: about 1M tokens.
@@ -54,13 +63,24 @@ std::string_view entropy_measure_name(EntropyMeasure measure) {
   return "";
 }
 
+EntropyEstimator parse_entropy_estimator(std::string_view name) {
+  if (name == "plug-in") return EntropyEstimator::kPlugIn;
+  if (name == "miller-madow") return EntropyEstimator::kMillerMadow;
+  fail("unknown entropy estimator '{}'; expected plug-in or miller-madow", name);
+}
+
+std::string_view entropy_estimator_name(EntropyEstimator estimator) {
+  return estimator == EntropyEstimator::kMillerMadow ? "miller-madow" : "plug-in";
+}
+
 bool needs_bigrams(EntropyMeasure measure) {
   return measure != EntropyMeasure::kShannon;
 }
 
-double domain_entropy(const DomainCounts& counts, EntropyMeasure measure) {
+double domain_entropy(const DomainCounts& counts, EntropyMeasure measure,
+                      EntropyEstimator estimator) {
   if (counts.tokens == 0) fail("domain '{}': no tokens counted", counts.name);
-  if (measure == EntropyMeasure::kShannon) return dense_entropy(counts.unigrams);
+  if (measure == EntropyMeasure::kShannon) return dense_entropy(counts.unigrams, estimator);
   if (!counts.bigrams) {
     fail(
         "domain '{}': the {} entropy needs bigram counts, but these counts have unigrams only "
@@ -71,8 +91,12 @@ double domain_entropy(const DomainCounts& counts, EntropyMeasure measure) {
     fail("domain '{}': no bigrams counted (every window is shorter than 2 tokens)", counts.name);
   }
   double joint = counts.bigrams->entropy();
+  if (estimator == EntropyEstimator::kMillerMadow) {
+    // Hashed counts see non-zero buckets, not bigrams: m is then a lower bound, as H is.
+    joint += miller_madow_term(counts.bigrams->entries(), counts.bigrams->total());
+  }
   if (measure == EntropyMeasure::kJoint) return joint;
-  return joint - dense_entropy(counts.firsts);
+  return joint - dense_entropy(counts.firsts, estimator);
 }
 
 std::vector<double> entropy_proportions(std::span<const double> entropies) {
@@ -88,7 +112,8 @@ std::vector<double> entropy_proportions(std::span<const double> entropies) {
   return weights;
 }
 
-EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measure) {
+EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measure,
+                               EntropyEstimator estimator) {
   if (!counts.complete()) {
     std::string missing;
     for (uint64_t shard = 0; shard < counts.shard_count; ++shard) {
@@ -100,10 +125,10 @@ EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measu
         "mixture",
         counts.shards.size(), counts.shard_count, missing);
   }
-  EntropyMixture mixture{measure, {}, {}, {}};
+  EntropyMixture mixture{measure, estimator, {}, {}, {}};
   for (const auto& d : counts.domains) {
     mixture.domains.push_back(d.name);
-    mixture.entropies.push_back(domain_entropy(d, measure));
+    mixture.entropies.push_back(domain_entropy(d, measure, estimator));
   }
   mixture.proportions = entropy_proportions(mixture.entropies);
   return mixture;
@@ -124,6 +149,7 @@ nlohmann::json entropy_mixture_json(const EntropyMixture& mixture, const Entropy
   return {{"format", "cuvee-mixture/1"},
           {"method", "entropy"},
           {"measure", entropy_measure_name(mixture.measure)},
+          {"estimator", entropy_estimator_name(mixture.estimator)},
           {"mixture", Mixture{mixture.domains, mixture.proportions}.to_json()},
           {"entropies_nats", entropies},
           {"context_length", counts.context_length},

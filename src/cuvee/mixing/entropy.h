@@ -1,4 +1,4 @@
-// Entropy-proxy mixtures (BiMix §4; SPEC.md §1.2): mixtures chosen with no training at all,
+// Entropy-proxy mixtures (BiMix §4, Ge et al. 2024): mixtures chosen with no training at all,
 // from each domain's tokenised training data.
 //
 //   shannon      H(X)            = −Σ_x P(x) log P(x)                unigrams
@@ -7,6 +7,11 @@
 //
 // in nats; proportions r_i = exp(H_i) / Σ_j exp(H_j). Counting streams each domain once in
 // windows of the context length, in bounded memory (entropy_bigrams.h).
+//
+// Estimators: `plug-in` puts the counted frequencies into the formula; it is biased low by
+// about (m − 1)/(2N) nats (m distinct events observed, N counted), which differs between domains
+// of different sizes. `miller-madow` (Miller 1955) adds that term back: H + (m − 1)/(2N) for
+// each entropy (the conditional one: joint and first-token terms each corrected).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +35,12 @@ std::string_view entropy_measure_name(EntropyMeasure measure);
 // Whether the measure needs bigram counts.
 bool needs_bigrams(EntropyMeasure measure);
 
-double domain_entropy(const DomainCounts& counts, EntropyMeasure measure);
+enum class EntropyEstimator { kPlugIn, kMillerMadow };
+EntropyEstimator parse_entropy_estimator(std::string_view name);
+std::string_view entropy_estimator_name(EntropyEstimator estimator);
+
+double domain_entropy(const DomainCounts& counts, EntropyMeasure measure,
+                      EntropyEstimator estimator = EntropyEstimator::kPlugIn);
 // exp(H_i) / Σ_j exp(H_j), computed without overflow.
 std::vector<double> entropy_proportions(std::span<const double> entropies);
 
@@ -55,13 +65,15 @@ void count_token_stream(DomainCounts& counts, uint64_t total, const TokenReader&
 
 struct EntropyMixture {
   EntropyMeasure measure;
+  EntropyEstimator estimator;
   std::vector<std::string> domains;
   std::vector<double> entropies;  // nats
   std::vector<double> proportions;
 };
 
 // The mixture of complete counts (every shard merged); an error names the missing shards.
-EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measure);
+EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measure,
+                               EntropyEstimator estimator = EntropyEstimator::kPlugIn);
 // The mixture file ("cuvee-mixture/1", method "entropy") with the entropies and counts behind it.
 nlohmann::json entropy_mixture_json(const EntropyMixture& mixture, const EntropyCounts& counts);
 // One line per domain: tokens, entropy, proportion, how bigrams were counted.

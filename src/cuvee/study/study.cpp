@@ -287,14 +287,15 @@ class Study {
   }
 
   std::vector<double> entropy_mixture(const std::string& measure) {
-    fs::path out = out_ / "prep" / fmt::format("entropy.{}.json", measure);
+    fs::path out =
+        out_ / "prep" / fmt::format("entropy.{}.{}.json", measure, config_.entropy_estimator);
     if (!fs::exists(out)) {
       progress(fmt::format("counting {} entropy of the domains", measure));
-      run_child_checked(
-          {cuvee_program().string(), "--quiet", "mix", "entropy", "--data",
-           (config_.data / "domains").string(), "--measure", measure, "--context-length",
-           std::to_string(shared_config_.model.context), "--out", out.string()},
-          out_ / "prep" / "prep.log");
+      run_child_checked({cuvee_program().string(), "--quiet", "mix", "entropy", "--data",
+                         (config_.data / "domains").string(), "--measure", measure, "--estimator",
+                         config_.entropy_estimator, "--context-length",
+                         std::to_string(shared_config_.model.context), "--out", out.string()},
+                        out_ / "prep" / "prep.log");
     }
     return read_mixture(out, domain_names_);
   }

@@ -152,7 +152,8 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     fail("{}:{}: {}", source.string(), e.source().begin.line, e.description());
   }
   check_keys(root,
-             {"data", "train", "recipes", "entropy_measure", "bimix", "odm", "selection", "scales"},
+             {"data", "train", "recipes", "entropy_measure", "entropy_estimator", "bimix", "odm",
+              "selection", "scales"},
              "", source);
   StudyConfig config;
   config.source = source;
@@ -191,6 +192,12 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
   if (std::find(kMeasures.begin(), kMeasures.end(), config.entropy_measure) == kMeasures.end()) {
     fail("{}: expected shannon, joint or conditional, got '{}'", where(source, "entropy_measure"),
          config.entropy_measure);
+  }
+  config.entropy_estimator =
+      string_value(root, "entropy_estimator", "entropy_estimator", source, "miller-madow");
+  if (config.entropy_estimator != "plug-in" && config.entropy_estimator != "miller-madow") {
+    fail("{}: expected plug-in or miller-madow, got '{}'", where(source, "entropy_estimator"),
+         config.entropy_estimator);
   }
   config.bimix_proxy_measures = {"shannon", "joint"};
   if (const toml::table* bimix = subtable(root, "bimix", "bimix", source)) {

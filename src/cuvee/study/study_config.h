@@ -29,6 +29,9 @@ struct StudyConfig {
   std::filesystem::path train;   // the training config every recipe shares
   std::vector<std::string> recipes;
   std::string entropy_measure = "conditional";
+  // How the entropy mixtures estimate entropy: "miller-madow" (the plug-in estimate plus its
+  // first-order bias, (m − 1)/(2N)) unless the config says "plug-in" (docs/entropy.md).
+  std::string entropy_estimator = "miller-madow";
   // BiMix: the entropy measures whose mixtures are trained as extra proxies (natural, uniform
   // and the entropy recipe are proxies too), and the fraction of the run the proxies cover.
   std::vector<std::string> bimix_proxy_measures;
