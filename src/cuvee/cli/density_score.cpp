@@ -34,6 +34,7 @@ void run(const ScoreArgs& args) {
                   {{"rows", p.rows},
                    {"buckets", p.buckets},
                    {"width", p.width},
+                   {"hashes_per_row", p.hashes_per_row},
                    {"seed", p.seed},
                    {"documents", sketch.documents()}}},
                  {"embeddings", args.embeddings.string()},

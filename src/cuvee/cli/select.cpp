@@ -51,15 +51,18 @@ void run_density(DensityArgs& args) {
   options.keep = keep_count(args.keep, e.rows);
   options.seed = args.params.seed;
   args.params.dim = e.dim;
-  if (args.params.width <= 0) args.params.width = default_width(e, args.params.seed);
+  if (args.params.width <= 0) {
+    args.params.width = default_width(e, args.params.seed, args.params.hashes_per_row);
+  }
   RaceSketch sketch(args.params);
   sketch.add(e, 0, e.rows);
   auto kept = select_documents(sketch.score(e, 0, e.rows), options);
   write_keep_list(args.out, kept);
-  std::fputs(fmt::format("kept {} of {} rows ({}, w {:.6g}) -> {}\n", kept.size(), e.rows,
-                         args.method, args.params.width, args.out.string())
-                 .c_str(),
-             stdout);
+  std::fputs(
+      fmt::format("kept {} of {} rows ({}, P {}, w {:.6g}) -> {}\n", kept.size(), e.rows,
+                  args.method, args.params.hashes_per_row, args.params.width, args.out.string())
+          .c_str(),
+      stdout);
 }
 
 void run(SelectArgs& args) {
@@ -147,8 +150,12 @@ Action setup(CLI::App& app) {
   sub->add_option("--rows", density->params.rows, "R, hash rows")->capture_default_str();
   sub->add_option("--buckets", density->params.buckets, "B, buckets per row")
       ->capture_default_str();
+  sub->add_option("--hashes-per-row", density->params.hashes_per_row,
+                  "P, p-stable hashes concatenated in each row (the kernel is k^P)")
+      ->capture_default_str();
   sub->add_option("--width", density->params.width,
-                  "w, the LSH bucket width (default: 10% quantile of sampled pairwise distances)");
+                  "w, the LSH bucket width (default: 10% quantile of sampled pairwise distances × "
+                  "max(1, P/2))");
   app.require_subcommand(0, 1);
   return [args, density, sub] {
     if (sub->parsed()) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "cuvee/core/error.h"
+
 namespace cuvee {
 
 double lsh_collision_probability(double distance, double width) {
@@ -15,7 +17,8 @@ double lsh_collision_probability(double distance, double width) {
   return 1 - 2 * phi - 2 / (std::sqrt(2 * std::numbers::pi) * t) * (1 - std::exp(-t * t / 2));
 }
 
-std::vector<double> exact_kde(const Embeddings& e, double width) {
+std::vector<double> exact_kde(const Embeddings& e, double width, int power) {
+  if (power < 1) fail("exact KDE: the kernel's power must be at least 1, got {}", power);
   const uint64_t n = e.rows, d = e.dim, block = 1024;
   std::vector<float> norms(n);
   for (uint64_t i = 0; i < n; ++i) {
@@ -35,7 +38,9 @@ std::vector<double> exact_kde(const Embeddings& e, double width) {
       for (uint64_t i = 0; i < ni; ++i) {
         for (uint64_t j = 0; j < nj; ++j) {
           double sq = norms[i0 + i] + norms[j0 + j] - 2.0 * gram[i * nj + j];
-          density[i0 + i] += lsh_collision_probability(std::sqrt(std::max(sq, 0.0)), width);
+          double k = lsh_collision_probability(std::sqrt(std::max(sq, 0.0)), width), kp = k;
+          for (int p = 1; p < power; ++p) kp *= k;
+          density[i0 + i] += kp;
         }
       }
     }

@@ -18,7 +18,8 @@ namespace {
 
 constexpr uint64_t kMersenne61 = (uint64_t{1} << 61) - 1;
 constexpr uint64_t kBlock = 2048;  // embeddings hashed per GEMM
-constexpr char kMagic[8] = {'C', 'U', 'V', 'R', 'A', 'C', 'E', '1'};
+constexpr char kMagic[8] = {'C', 'U', 'V', 'R', 'A', 'C', 'E', '2'};
+constexpr char kMagicOne[8] = {'C', 'U', 'V', 'R', 'A', 'C', 'E', '1'};
 
 uint64_t mod_mersenne61(unsigned __int128 x) {
   uint64_t r = static_cast<uint64_t>(x & kMersenne61) + static_cast<uint64_t>(x >> 61);
@@ -43,7 +44,7 @@ void parallel_ranges(uint64_t n, Fn fn) {
 
 }  // namespace
 
-double default_width(const Embeddings& e, uint64_t seed) {
+double default_width(const Embeddings& e, uint64_t seed, uint64_t hashes_per_row) {
   if (e.rows < 2) fail("need at least 2 embeddings to choose a width; give --width");
   SequentialRng rng(seed, Stream::kDensityHash, uint64_t{1} << 32);
   std::vector<double> distances;
@@ -63,44 +64,60 @@ double default_width(const Embeddings& e, uint64_t seed) {
     fail(
         "the 10% quantile of sampled embedding distances is 0 (many duplicate rows); give --width");
   }
-  return *q;
+  return *q * std::max(1.0, static_cast<double>(hashes_per_row) / 2);
 }
 
 RaceHasher::RaceHasher(const RaceParams& p) : params_(p) {
-  if (p.rows == 0 || p.buckets == 0 || p.dim == 0) {
-    fail("RACE sketch: rows ({}), buckets ({}) and dimension ({}) must be positive", p.rows,
-         p.buckets, p.dim);
+  if (p.rows == 0 || p.buckets == 0 || p.dim == 0 || p.hashes_per_row == 0) {
+    fail(
+        "RACE sketch: rows ({}), buckets ({}), dimension ({}) and hashes per row ({}) must be "
+        "positive",
+        p.rows, p.buckets, p.dim, p.hashes_per_row);
   }
   if (p.buckets > UINT32_MAX) fail("RACE sketch: at most 2^32 − 1 buckets, got {}", p.buckets);
+  if (p.hashes_per_row > 64)
+    fail("RACE sketch: at most 64 hashes per row, got {}", p.hashes_per_row);
   if (!(p.width > 0) || !std::isfinite(p.width)) fail("RACE sketch: width {} must be > 0", p.width);
-  scaled_.resize(p.rows * p.dim);
-  offsets_.resize(p.rows);
-  alpha_.resize(p.rows);
+  const uint64_t hashes = p.rows * p.hashes_per_row;
+  scaled_.resize(hashes * p.dim);
+  offsets_.resize(hashes);
+  alpha_.resize(hashes);
   beta_.resize(p.rows);
   for (uint64_t r = 0; r < p.rows; ++r) {
+    // Row r's draws in order: for each of its hashes a_j, b_j and α_j, then β (with one hash
+    // per row, the order of sketches before hashes_per_row existed).
     SequentialRng rng(p.seed, Stream::kDensityHash, r);
-    for (uint64_t c = 0; c < p.dim; ++c)
-      scaled_[r * p.dim + c] = static_cast<float>(rng.normal() / p.width);
-    offsets_[r] = static_cast<float>(rng.uniform());
-    alpha_[r] = 1 + rng.below(kMersenne61 - 1);
+    for (uint64_t j = r * p.hashes_per_row; j < (r + 1) * p.hashes_per_row; ++j) {
+      for (uint64_t c = 0; c < p.dim; ++c)
+        scaled_[j * p.dim + c] = static_cast<float>(rng.normal() / p.width);
+      offsets_[j] = static_cast<float>(rng.uniform());
+      alpha_[j] = 1 + rng.below(kMersenne61 - 1);
+    }
     beta_[r] = rng.below(kMersenne61);
   }
 }
 
 void RaceHasher::hash(const float* x, uint64_t n, uint32_t* out) const {
-  const auto R = params_.rows, d = params_.dim, B = params_.buckets;
-  projections_.resize(n * R);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(R),
+  const auto R = params_.rows, d = params_.dim, B = params_.buckets, P = params_.hashes_per_row;
+  const uint64_t H = R * P;
+  projections_.resize(n * H);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(H),
               static_cast<int>(d), 1.0f, x, static_cast<int>(d), scaled_.data(),
-              static_cast<int>(d), 0.0f, projections_.data(), static_cast<int>(R));
+              static_cast<int>(d), 0.0f, projections_.data(), static_cast<int>(H));
   parallel_ranges(n, [&](uint64_t first, uint64_t last) {
     for (uint64_t i = first; i < last; ++i) {
+      const float* projection = projections_.data() + i * H;
       for (uint64_t r = 0; r < R; ++r) {
-        auto h = static_cast<int64_t>(std::floor(projections_[i * R + r] + offsets_[r]));
-        // Shifted into [0, 2^61) so that distinct hashes stay distinct modulo 2^61 − 1 (a
-        // negative h cast to u64 would alias a small positive one).
-        uint64_t key = static_cast<uint64_t>(h + (int64_t{1} << 60));
-        auto mixed = mod_mersenne61(static_cast<unsigned __int128>(alpha_[r]) * key + beta_[r]);
+        // The row's P hashes as one key: (β + Σ_j α_j·h_j) mod (2^61 − 1), a universal hash of
+        // the tuple (Carter–Wegman), then mod B.
+        uint64_t mixed = beta_[r];
+        for (uint64_t j = r * P; j < (r + 1) * P; ++j) {
+          auto h = static_cast<int64_t>(std::floor(projection[j] + offsets_[j]));
+          // Shifted into [0, 2^61) so that distinct hashes stay distinct modulo 2^61 − 1 (a
+          // negative h cast to u64 would alias a small positive one).
+          uint64_t key = static_cast<uint64_t>(h + (int64_t{1} << 60));
+          mixed = mod_mersenne61(static_cast<unsigned __int128>(alpha_[j]) * key + mixed);
+        }
         out[i * R + r] = static_cast<uint32_t>(mixed % B);
       }
     }
@@ -134,8 +151,9 @@ void RaceSketch::merge(const RaceSketch& other) {
   if (!(a == b)) {
     fail(
         "cannot merge RACE sketches with different parameters: rows {} vs {}, buckets {} vs {}, "
-        "dim {} vs {}, width {} vs {}, seed {} vs {}",
-        a.rows, b.rows, a.buckets, b.buckets, a.dim, b.dim, a.width, b.width, a.seed, b.seed);
+        "dim {} vs {}, width {} vs {}, seed {} vs {}, hashes per row {} vs {}",
+        a.rows, b.rows, a.buckets, b.buckets, a.dim, b.dim, a.width, b.width, a.seed, b.seed,
+        a.hashes_per_row, b.hashes_per_row);
   }
   for (size_t i = 0; i < counts_.size(); ++i) {
     uint64_t sum = uint64_t{counts_[i]} + other.counts_[i];
@@ -168,7 +186,8 @@ std::vector<double> RaceSketch::score(const Embeddings& e, uint64_t begin, uint6
 void RaceSketch::save(const std::filesystem::path& path) const {
   AtomicFile out(path);
   out.write(kMagic, sizeof kMagic);
-  uint64_t header[4] = {params_.rows, params_.buckets, params_.dim, params_.seed};
+  uint64_t header[5] = {params_.rows, params_.buckets, params_.dim, params_.seed,
+                        params_.hashes_per_row};
   out.write(header, sizeof header);
   out.write(&params_.width, sizeof params_.width);
   out.write(&documents_, sizeof documents_);
@@ -178,21 +197,30 @@ void RaceSketch::save(const std::filesystem::path& path) const {
 
 RaceSketch RaceSketch::load(const std::filesystem::path& path) {
   MappedFile file(path);
-  constexpr size_t kHeader = 8 + 4 * 8 + 8 + 8;
-  if (file.size() < kHeader || std::memcmp(file.data(), kMagic, 8) != 0) {
-    fail("{}: not a RACE sketch (expected the CUVRACE1 header)", path.string());
+  constexpr size_t kHeader = 8 + 5 * 8 + 8 + 8;
+  if (file.size() >= 8 && std::memcmp(file.data(), kMagicOne, 8) == 0) {
+    fail(
+        "{}: a RACE sketch of an older format (CUVRACE1, before --hashes-per-row); sketch the "
+        "embeddings again with cuvee density sketch",
+        path.string());
   }
-  uint64_t header[4];
+  if (file.size() < kHeader || std::memcmp(file.data(), kMagic, 8) != 0) {
+    fail("{}: not a RACE sketch (expected the CUVRACE2 header)", path.string());
+  }
+  uint64_t header[5];
   RaceParams params;
   std::memcpy(header, file.data() + 8, sizeof header);
   params.rows = header[0];
   params.buckets = header[1];
   params.dim = header[2];
   params.seed = header[3];
-  std::memcpy(&params.width, file.data() + 40, 8);
+  params.hashes_per_row = header[4];
+  std::memcpy(&params.width, file.data() + 48, 8);
   uint64_t documents;
-  std::memcpy(&documents, file.data() + 48, 8);
-  if (file.size() != kHeader + params.rows * params.buckets * 4) {
+  std::memcpy(&documents, file.data() + 56, 8);
+  if (params.rows == 0 || params.buckets == 0 ||
+      params.rows > (file.size() - kHeader) / 4 / params.buckets ||
+      file.size() != kHeader + params.rows * params.buckets * 4) {
     fail("{}: {} bytes, but {} × {} counters need {} (truncated?)", path.string(), file.size(),
          params.rows, params.buckets, kHeader + params.rows * params.buckets * 4);
   }

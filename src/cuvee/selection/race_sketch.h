@@ -1,13 +1,16 @@
-// RACE density sketches (Coleman & Shrivastava 2020; SPEC.md §3.2): R rows × B buckets of
-// counters. Row r hashes an embedding x with a p-stable L2 LSH, h_r(x) = floor((a_r·x + b_r)/w),
-// a_r ~ N(0, I), b_r ~ U[0, w), and maps h_r into [0, B) with a universal hash
-// ((α_r·h + β_r) mod (2^61 − 1)) mod B. Adding a document increments S[r, bucket_r(x)] in
-// every row; score(x) = mean_r S[r, bucket_r(x)], an estimate of Σ_j k(x, x_j) where k is the
-// LSH collision probability (kde.h), a kernel of bandwidth ~w.
+// RACE density sketches (Coleman & Shrivastava 2020, "Sub-linear RACE Sketches for
+// Approximate Kernel Density Estimation on Streaming Data"; Sachdeva et al. 2024, App. A.2): R
+// rows × B buckets of counters. Row r hashes an embedding x with P concatenated p-stable L2
+// LSHs, h_rj(x) = floor((a_rj·x + b_rj)/w), a_rj ~ N(0, I), b_rj ~ U[0, w), and maps the tuple
+// into [0, B) with a universal hash ((β_r + Σ_j α_rj·h_rj) mod (2^61 − 1)) mod B. Adding a
+// document increments S[r, bucket_r(x)] in every row; score(x) = mean_r S[r, bucket_r(x)], an
+// estimate of Σ_j k(x, x_j)^P where k is one LSH's collision probability (kde.h), a kernel of
+// bandwidth ~w. Concatenating raises the kernel to the power P and so cuts its heavy tail (one
+// p-stable hash's k falls only like w/distance).
 //
-// All hash parameters derive from (seed, R, d, w) through CounterRng(seed, kDensityHash), so
+// All hash parameters derive from (seed, R, P, d, w) through CounterRng(seed, kDensityHash), so
 // shards sketched anywhere with the same parameters merge exactly by adding counters. The
-// hashing of a block of embeddings is one GEMM (OpenBLAS sgemm): [n × d]·[d × R].
+// hashing of a block of embeddings is one GEMM (OpenBLAS sgemm): [n × d]·[d × R·P].
 #pragma once
 
 #include <cstdint>
@@ -24,13 +27,19 @@ struct RaceParams {
   uint64_t dim = 0;
   double width = 0;  // w; > 0
   uint64_t seed = 0;
+  // P: LSHs concatenated in each row (the kernel is k^P). 4 measured best against exact-KDE
+  // inverse propensity on imbalanced clusters (docs/selection.md).
+  uint64_t hashes_per_row = 4;
   bool operator==(const RaceParams&) const = default;
 };
 
 // The default w: the 10% quantile of the distances between 2000 pairs of rows drawn with
-// `seed` from the whole matrix. Shards of one file all read the whole file, so they agree on
-// it; the quantile is well below the typical distance, so the kernel stays local.
-double default_width(const Embeddings& embeddings, uint64_t seed);
+// `seed` from the whole matrix, times max(1, P/2) for P hashes per row. Shards of one file all
+// read the whole file, so they agree on it; the quantile is well below the typical distance,
+// so the kernel stays local. Near 0, k(c)^P ≈ exp(−0.8·P·c/w), so the concatenated kernel
+// narrows with P; widening each hash by P/2 keeps its bandwidth near the quantile's
+// (docs/selection.md measures it).
+double default_width(const Embeddings& embeddings, uint64_t seed, uint64_t hashes_per_row);
 
 class RaceHasher {
  public:
@@ -41,9 +50,10 @@ class RaceHasher {
 
  private:
   RaceParams params_;
-  std::vector<float> scaled_;           // a_r / w, R × d row-major
-  std::vector<float> offsets_;          // b_r / w
-  std::vector<uint64_t> alpha_, beta_;  // universal-hash coefficients per row
+  std::vector<float> scaled_;    // a_rj / w, (R·P) × d row-major
+  std::vector<float> offsets_;   // b_rj / w
+  std::vector<uint64_t> alpha_;  // universal-hash coefficient of each hash
+  std::vector<uint64_t> beta_;   // universal-hash offset of each row
   mutable std::vector<float> projections_;
 };
 
@@ -61,8 +71,8 @@ class RaceSketch {
   // mean_r S[r, bucket_r(x)] for rows [begin, end).
   std::vector<double> score(const Embeddings& embeddings, uint64_t begin, uint64_t end) const;
 
-  // Binary file: "CUVRACE1", u64 rows, buckets, dim, seed, f64 width, u64 documents, then
-  // u32 counters row by row; little-endian; written atomically.
+  // Binary file: "CUVRACE2", u64 rows, buckets, dim, seed, hashes per row, f64 width, u64
+  // documents, then u32 counters row by row; little-endian; written atomically.
   void save(const std::filesystem::path& path) const;
   static RaceSketch load(const std::filesystem::path& path);
 
