@@ -32,7 +32,7 @@ Action setup(CLI::App& app) {
   app.add_option("--domain", args->options.domain, "Name of the domain")->required();
   app.add_option("--out", args->options.out, "Folder of domains; writes OUT/DOMAIN/")->required();
   app.add_option("inputs", args->inputs,
-                 "JSONL (.jsonl, .json, .ndjson, optionally .zst) or text files")
+                 "JSONL (.jsonl, .json, .ndjson) or text files, each optionally gzip or zstd (.gz, .zst)")
       ->required();
   app.add_option("--text-key", args->options.reader.text_key, "JSONL field holding the text")
       ->capture_default_str();

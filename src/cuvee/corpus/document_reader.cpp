@@ -1,7 +1,5 @@
 #include "cuvee/corpus/document_reader.h"
 
-#include <zstd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +8,7 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/core/utf8.h"
+#include "cuvee/corpus/byte_source.h"
 
 namespace cuvee {
 namespace fs = std::filesystem;
@@ -22,8 +21,7 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 }
 
 bool is_json_input(const fs::path& path) {
-  std::string name = path.filename().string();
-  if (ends_with(name, ".zst")) name.resize(name.size() - 4);
+  std::string name = without_compression_suffix(path).filename().string();
   return ends_with(name, ".jsonl") || ends_with(name, ".json") || ends_with(name, ".ndjson");
 }
 
@@ -33,18 +31,10 @@ bool is_blank(std::string_view line) {
 
 }  // namespace
 
-// Lines of one file, decompressing zstd on the fly.
+// Lines of one file, from its (decompressed) bytes.
 class DocumentReader::Source {
  public:
-  explicit Source(const fs::path& path) : path_(path), zstd_(ends_with(path.string(), ".zst")) {
-    file_ = std::fopen(path.c_str(), "rb");
-    if (file_ == nullptr) fail("cannot read {}: {}", path.string(), std::strerror(errno));
-    if (zstd_) stream_ = ZSTD_createDStream();
-  }
-  ~Source() {
-    if (file_ != nullptr) std::fclose(file_);
-    if (stream_ != nullptr) ZSTD_freeDStream(stream_);
-  }
+  explicit Source(const fs::path& path) : bytes_(ByteSource::open(path)) {}
 
   // The next line without its newline; false at end of file.
   bool read_line(std::string& line) {
@@ -70,58 +60,20 @@ class DocumentReader::Source {
   }
 
   uint64_t line_number() const { return line_number_; }
-  uint64_t bytes_consumed() const { return consumed_; }
+  uint64_t bytes_consumed() const { return bytes_->bytes_consumed(); }
 
  private:
   bool refill() {
-    data_.clear();
+    data_.resize(1 << 20);
     pos_ = 0;
-    if (!zstd_) {
-      data_.resize(1 << 20);
-      size_t n = std::fread(data_.data(), 1, data_.size(), file_);
-      if (n == 0 && std::ferror(file_))
-        fail("cannot read {}: {}", path_.string(), std::strerror(errno));
-      data_.resize(n);
-      consumed_ += n;
-      return n > 0;
-    }
-    while (data_.empty()) {
-      if (in_pos_ == in_.size()) {
-        in_.resize(ZSTD_DStreamInSize());
-        size_t n = std::fread(in_.data(), 1, in_.size(), file_);
-        if (n == 0) {
-          if (std::ferror(file_)) fail("cannot read {}: {}", path_.string(), std::strerror(errno));
-          if (!frame_done_) fail("{}: truncated zstd stream", path_.string());
-          return false;
-        }
-        in_.resize(n);
-        in_pos_ = 0;
-        consumed_ += n;
-      }
-      data_.resize(ZSTD_DStreamOutSize());
-      ZSTD_inBuffer input{in_.data(), in_.size(), in_pos_};
-      ZSTD_outBuffer output{data_.data(), data_.size(), 0};
-      size_t ret = ZSTD_decompressStream(stream_, &output, &input);
-      if (ZSTD_isError(ret))
-        fail("{}: corrupt zstd data: {}", path_.string(), ZSTD_getErrorName(ret));
-      frame_done_ = ret == 0;
-      in_pos_ = input.pos;
-      data_.resize(output.pos);
-    }
-    return true;
+    data_.resize(bytes_->read(data_.data(), data_.size()));
+    return !data_.empty();
   }
 
-  fs::path path_;
-  bool zstd_;
-  std::FILE* file_ = nullptr;
-  ZSTD_DStream* stream_ = nullptr;
+  std::unique_ptr<ByteSource> bytes_;
   std::string data_;
   size_t pos_ = 0;
-  std::string in_;
-  size_t in_pos_ = 0;
-  bool frame_done_ = true;
   uint64_t line_number_ = 0;
-  uint64_t consumed_ = 0;
 };
 
 DocumentReader::DocumentReader(std::vector<fs::path> inputs, ReaderOptions options)

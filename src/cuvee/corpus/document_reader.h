@@ -1,7 +1,8 @@
 // Streams documents out of input files: JSONL (one JSON object per line, the text under
-// `text_key`; `.jsonl`, `.json`, optionally zstd-compressed as `.zst`) or plain text (one
-// document per file, or per blank-line-separated block). Memory stays bounded whatever the
-// input size: documents come in batches.
+// `text_key`; `.jsonl`, `.json`, `.ndjson`) or plain text (one document per file, or per
+// blank-line-separated block). Gzip and zstd files are decompressed on the way in
+// (byte_source.h); a compression suffix (`.jsonl.gz`, `.jsonl.zst`) does not hide the format.
+// Memory stays bounded whatever the input size: documents come in batches.
 //
 // Bad input — a malformed JSON line, a missing or non-string text field, invalid UTF-8, an
 // empty document — is reported with its file and line. Validation happens in
@@ -42,7 +43,7 @@ class DocumentReader {
 
   const std::vector<std::filesystem::path>& inputs() const { return inputs_; }
   const ReaderOptions& options() const { return options_; }
-  // Total size of the inputs on disk (compressed size for .zst), for progress.
+  // Total size of the inputs on disk (compressed size for compressed files), for progress.
   uint64_t total_bytes() const { return total_bytes_; }
   // Bytes of input consumed so far (on disk).
   uint64_t bytes_read() const;
