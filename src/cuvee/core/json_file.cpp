@@ -8,7 +8,7 @@ nlohmann::json read_json(const std::filesystem::path& path) {
   std::string text = read_file(path);
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     fail("{}: invalid JSON: {}", path.string(), e.what());
   }
 }

@@ -176,7 +176,7 @@ ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file
     nlohmann::json object;
     try {
       object = nlohmann::json::parse(doc.payload);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       result.error = fmt::format("{}: malformed JSON: {}", where(), e.what());
       result.reason = "malformed JSON";
       return result;

@@ -54,7 +54,7 @@ DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::p
   if (format != "cuvee-domain/1")
     fail("{}: format '{}', expected 'cuvee-domain/1'", where.string(), format);
   m.name = json_field<std::string>(json, "name", where);
-  const auto& tok = json.at("tokenizer");
+  const auto tok = json_field<nlohmann::json>(json, "tokenizer", where);
   m.tokenizer.kind = json_field<std::string>(tok, "kind", where);
   m.tokenizer.model = json_field<std::string>(tok, "model", where);
   m.tokenizer.model_hash = json_field<std::string>(tok, "model_xxh3", where);
@@ -62,8 +62,8 @@ DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::p
   m.tokenizer.eos_id = json_field<int32_t>(tok, "eos_id", where);
   m.dtype = json_field<std::string>(json, "dtype", where);
   m.heldout_fraction = json_field<double>(json, "heldout_fraction", where);
-  m.train = split_from_json(json.at("train"), where);
-  m.heldout = split_from_json(json.at("heldout"), where);
+  m.train = split_from_json(json_field<nlohmann::json>(json, "train", where), where);
+  m.heldout = split_from_json(json_field<nlohmann::json>(json, "heldout", where), where);
   m.skipped_bad = json_field<uint64_t>(json, "skipped_bad", where);
   m.sources = json_field<std::vector<std::string>>(json, "sources", where);
   return m;
