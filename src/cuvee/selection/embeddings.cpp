@@ -1,8 +1,8 @@
 #include "cuvee/selection/embeddings.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
-#include <regex>
 #include <string>
 
 #include <fmt/format.h>
@@ -48,23 +48,64 @@ NpyHeader parse_npy_header(const MappedFile& file) {
     start = 12;
   }
   if (start + length > file.size()) fail("{}: truncated .npy header", name);
-  std::string dict(reinterpret_cast<const char*>(bytes) + start, length);
+  std::string_view dict(reinterpret_cast<const char*>(bytes) + start, length);
   NpyHeader header;
   header.data_offset = start + length;
-  std::smatch match;
-  if (!std::regex_search(dict, match, std::regex("'descr':\\s*'([^']*)'"))) {
-    fail("{}: .npy header has no 'descr'", name);
+  // The dict is read by hand, not with std::regex, whose backtracking recurses once per
+  // character and overflows the stack on a long header.
+  auto value_of = [&](std::string_view key) -> std::string_view {
+    for (char quote : {'\'', '"'}) {
+      std::string quoted(1, quote);
+      quoted.append(key);
+      quoted.push_back(quote);
+      size_t at = dict.find(quoted);
+      if (at == std::string_view::npos) continue;
+      std::string_view rest = dict.substr(at + quoted.size());
+      size_t colon = rest.find_first_not_of(" \t");
+      if (colon == std::string_view::npos || rest[colon] != ':') continue;
+      rest.remove_prefix(colon + 1);
+      size_t begin = rest.find_first_not_of(" \t");
+      return begin == std::string_view::npos ? std::string_view() : rest.substr(begin);
+    }
+    fail("{}: .npy header has no '{}'", name, key);
+  };
+  std::string_view descr = value_of("descr");
+  size_t close = descr.empty() ? std::string_view::npos : descr.find(descr[0], 1);
+  if ((descr.empty() || (descr[0] != '\'' && descr[0] != '"')) || close == std::string_view::npos) {
+    fail("{}: .npy header's 'descr' is not a quoted string", name);
   }
-  header.descr = match[1];
-  if (std::regex_search(dict, std::regex("'fortran_order':\\s*True"))) {
+  header.descr = std::string(descr.substr(1, close - 1));
+  if (value_of("fortran_order").starts_with("True")) {
     fail("{}: Fortran-order arrays are not supported, expected C order", name);
   }
-  if (!std::regex_search(dict, match,
-                         std::regex("'shape':\\s*\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)"))) {
-    fail("{}: .npy shape is not 2-D (rows, dim): {}", name, dict);
-  }
-  header.rows = std::stoull(match[1]);
-  header.dim = std::stoull(match[2]);
+  // (rows, dim) with optional spaces: exactly two whole numbers.
+  std::string_view shape = value_of("shape");
+  auto not_2d = [&]() {
+    fail("{}: .npy shape is not 2-D (rows, dim): {}", name, dict.substr(0, 200));
+  };
+  auto skip_spaces = [&] {
+    while (!shape.empty() && (shape[0] == ' ' || shape[0] == '\t')) shape.remove_prefix(1);
+  };
+  auto expect = [&](char c) {
+    skip_spaces();
+    if (shape.empty() || shape[0] != c) not_2d();
+    shape.remove_prefix(1);
+  };
+  auto number = [&]() {
+    skip_spaces();
+    uint64_t value = 0;
+    auto [end, error] = std::from_chars(shape.data(), shape.data() + shape.size(), value);
+    if (error == std::errc::result_out_of_range)
+      fail("{}: .npy shape has a dimension too large", name);
+    if (error != std::errc() || end == shape.data()) not_2d();
+    shape.remove_prefix(static_cast<size_t>(end - shape.data()));
+    return value;
+  };
+  expect('(');
+  header.rows = number();
+  expect(',');
+  header.dim = number();
+  expect(')');
   return header;
 }
 
@@ -94,17 +135,20 @@ Embeddings read_embeddings(const std::filesystem::path& path, uint64_t raw_dim) 
       fail("{}: dtype '{}', expected float32 ('<f4') or float16 ('<f2')", name, header.descr);
     }
     if (header.dim == 0) fail("{}: embedding width is 0", name);
-    uint64_t expected = header.rows * header.dim * width;
-    if (file.size() - header.data_offset != expected) {
-      fail("{}: {} data bytes, but shape ({}, {}) needs {} (ragged or truncated)", name,
-           file.size() - header.data_offset, header.rows, header.dim, expected);
+    const uint64_t data_bytes = file.size() - header.data_offset;
+    // Multiplied with overflow checks, so that a huge shape cannot wrap around to the file's size.
+    uint64_t needed = 0;
+    if (__builtin_mul_overflow(header.rows, header.dim, &needed) ||
+        __builtin_mul_overflow(needed, width, &needed) || needed != data_bytes) {
+      fail("{}: {} data bytes, but shape ({}, {}) needs {} × {} × {} (ragged or truncated)", name,
+           data_bytes, header.rows, header.dim, header.rows, header.dim, width);
     }
     e.rows = header.rows;
     e.dim = header.dim;
     e.values.resize(e.rows * e.dim);
     const std::byte* data = file.data() + header.data_offset;
     if (width == 4) {
-      if (!e.values.empty()) std::memcpy(e.values.data(), data, expected);
+      if (!e.values.empty()) std::memcpy(e.values.data(), data, data_bytes);
     } else {
       for (size_t i = 0; i < e.values.size(); ++i) {
         uint16_t bits;
