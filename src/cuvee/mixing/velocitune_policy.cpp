@@ -48,13 +48,23 @@ void VelocitunePolicy::observe_eval(uint64_t step, std::span<const double> eval_
     return;
   }
   if (step < last_update_ + settings_.every) return;
+  std::vector<double> velocity(domains_.size());
+  for (size_t i = 0; i < domains_.size(); ++i) {
+    double span = initial_loss_[i] - settings_.targets[i];
+    velocity[i] =
+        span > 0 ? std::clamp((eval_loss[i] - settings_.targets[i]) / span, 0.0, 1.0) : 0.0;
+  }
+  // exp(η·(V_i − max V)): the same proportions as exp(η·V_i) once normalised, without the
+  // overflow to inf/inf = NaN that a large η gives. The max is over domains still drawn, so
+  // one term stays at its weight and the total above 0.
+  double top = 0;
+  for (size_t i = 0; i < domains_.size(); ++i) {
+    if (weights_[i] > 0) top = std::max(top, velocity[i]);
+  }
   std::vector<double> scaled(domains_.size());
   double total = 0;
   for (size_t i = 0; i < domains_.size(); ++i) {
-    double span = initial_loss_[i] - settings_.targets[i];
-    double velocity =
-        span > 0 ? std::clamp((eval_loss[i] - settings_.targets[i]) / span, 0.0, 1.0) : 0.0;
-    scaled[i] = weights_[i] * std::exp(settings_.eta * velocity);
+    scaled[i] = weights_[i] * std::exp(settings_.eta * (velocity[i] - top));
     total += scaled[i];
   }
   for (size_t i = 0; i < domains_.size(); ++i) weights_[i] = scaled[i] / total;
