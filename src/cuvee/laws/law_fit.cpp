@@ -183,7 +183,11 @@ LawFit LawFit::from_json(const nlohmann::json& json, const std::filesystem::path
   fit.loss_domains = json_field<std::vector<std::string>>(json, "loss_domains", where);
   auto domains = json_field<nlohmann::json>(json, "domains", where);
   for (const auto& domain : fit.loss_domains) {
-    fit.laws.push_back(make_law(fit.law, context_for(fit.proportion_domains, domain)));
+    try {
+      fit.laws.push_back(make_law(fit.law, context_for(fit.proportion_domains, domain)));
+    } catch (const Error& e) {
+      fail("{}: {}", file, e.what());
+    }
     const Law& law = *fit.laws.back();
     if (!domains.is_object() || !domains.contains(domain)) {
       fail("{}: domains has no entry for loss domain '{}'", file, domain);

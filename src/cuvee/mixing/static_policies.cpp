@@ -90,6 +90,7 @@ std::vector<double> fixed_weights(PolicyParams& params, const PolicyContext& con
     auto json = read_json(path);
     try {
       mixture = Mixture::from_json(json.contains("mixture") ? json.at("mixture") : json);
+      return mixture.normalised().weights_for(context.domains);
     } catch (const Error& e) {
       fail("{}: {}", path, e.what());
     }
