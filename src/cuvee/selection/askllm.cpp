@@ -116,6 +116,7 @@ std::string askllm_request(std::string_view model, std::string_view prompt, AskL
 }
 
 AskLlmAnswer parse_askllm_response(std::string_view body, AskLlmApi api, YesMatch match) {
+  constexpr double kRounding = 1e-3;  // servers round log-probabilities (float16 logits)
   std::vector<std::pair<std::string, double>> alternatives;
   try {
     alternatives = top_alternatives(json::parse(body), api);
@@ -129,6 +130,11 @@ AskLlmAnswer parse_askllm_response(std::string_view body, AskLlmApi api, YesMatc
   double returned = 0, smallest = 1;
   bool found = false;
   for (const auto& [token, logprob] : alternatives) {
+    // A log-probability above 0 (beyond a server's rounding) or not finite is no probability.
+    if (!(logprob <= kRounding)) {
+      fail("malformed response: token '{}' has log-probability {}, expected a number <= 0", token,
+           logprob);
+    }
     double p = std::exp(logprob);
     returned += p;
     smallest = std::min(smallest, p);
@@ -137,6 +143,10 @@ AskLlmAnswer parse_askllm_response(std::string_view body, AskLlmApi api, YesMatc
       found = true;
     }
   }
+  if (returned > 1 + kRounding) {
+    fail("malformed response: the top tokens' probabilities sum to {}, more than 1", returned);
+  }
+  answer.p_yes = std::min(answer.p_yes, 1.0);
   if (!found) {
     answer.yes_missing = true;
     answer.p_yes = std::max(0.0, std::min(smallest, 1.0 - returned));
