@@ -1,9 +1,15 @@
 #include "cuvee/selection/partial_scores.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -12,6 +18,26 @@
 
 namespace cuvee {
 
+namespace {
+
+// One line `index<TAB>score[<TAB>note]` as format_score_line() writes it; false if it is not.
+bool parse_line(const std::string& line, uint64_t& index, double& score, std::string& note) {
+  size_t tab = line.find('\t');
+  if (tab == std::string::npos || tab == 0) return false;
+  auto [end, error] = std::from_chars(line.data(), line.data() + tab, index);
+  if (error != std::errc() || end != line.data() + tab) return false;
+  size_t second = line.find('\t', tab + 1);
+  std::string value =
+      line.substr(tab + 1, second == std::string::npos ? std::string::npos : second - tab - 1);
+  char* stop = nullptr;
+  score = std::strtod(value.c_str(), &stop);
+  if (value.empty() || *stop != '\0' || !std::isfinite(score)) return false;
+  note = second == std::string::npos ? "" : line.substr(second + 1);
+  return note.find('\t') == std::string::npos;
+}
+
+}  // namespace
+
 PartialScores::PartialScores(const std::filesystem::path& out, nlohmann::json meta)
     : out_(out), partial_(out.string() + ".partial"), meta_(std::move(meta)) {
   const std::string header = "# cuvee-scores/1 " + meta_.dump();
@@ -19,35 +45,52 @@ PartialScores::PartialScores(const std::filesystem::path& out, nlohmann::json me
   if (std::filesystem::exists(partial_)) {
     std::ifstream in(partial_, std::ios::binary);
     std::string line;
-    if (!std::getline(in, line) || line != header) {
+    const bool whole = std::getline(in, line) && !in.eof();
+    if (!whole && header.starts_with(line)) {
+      // Empty, or a torn header: the crash came before any score was written. Start afresh.
+    } else if (!whole || line != header) {
       fail("{}: made with other settings (header {}), expected {}; remove it to start over",
            partial_.string(), line, header);
-    }
-    keep_bytes = line.size() + 1;
-    while (std::getline(in, line)) {
-      if (in.eof()) break;  // no newline: torn by a crash
-      std::istringstream fields(line);
-      uint64_t index;
-      double score;
-      std::string note;
-      if (!(fields >> index >> score)) break;
-      fields >> note;
-      scores_[index] = {score, note};
-      keep_bytes += line.size() + 1;
+    } else {
+      keep_bytes = line.size() + 1;
+      for (uint64_t number = 2; std::getline(in, line); ++number) {
+        if (in.eof()) break;  // no newline: torn by a crash, dropped
+        uint64_t index = 0;
+        double score = 0;
+        std::string note;
+        if (!parse_line(line, index, score, note)) {
+          fail("{}:{}: expected 'index<TAB>score[<TAB>note]', got '{}'", partial_.string(), number,
+               line.substr(0, 100));
+        }
+        if (!scores_.emplace(index, std::make_pair(score, note)).second) {
+          fail("{}:{}: document {} scored twice", partial_.string(), number, index);
+        }
+        keep_bytes += line.size() + 1;
+      }
     }
   }
-  file_ = std::fopen(partial_.c_str(), scores_.empty() && keep_bytes == 0 ? "wb" : "r+b");
-  if (file_ == nullptr) fail("{}: cannot open for writing", partial_.string());
-  if (keep_bytes == 0) {
-    std::fputs((header + "\n").c_str(), file_);
-  } else {
-    // Drop a torn tail, then append after the last whole line.
-    if (ftruncate(fileno(file_), static_cast<off_t>(keep_bytes)) != 0) {
-      fail("{}: cannot truncate the torn tail", partial_.string());
-    }
-    std::fseek(file_, 0, SEEK_END);
+  // Opened without truncating, locked, and only then cut to its whole lines: one writer at a
+  // time, since a second run on the same OUT would score documents twice.
+  int fd = ::open(partial_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail("{}: cannot open for writing: {}", partial_.string(), std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    fail("{}: another run is writing these scores", partial_.string());
   }
-  std::fflush(file_);
+  file_ = ::fdopen(fd, "r+b");
+  if (file_ == nullptr) {
+    ::close(fd);
+    fail("{}: cannot open for writing: {}", partial_.string(), std::strerror(errno));
+  }
+  // Drops a torn tail (or everything, when starting afresh), then appends after it.
+  if (::ftruncate(fd, static_cast<off_t>(keep_bytes)) != 0 || std::fseek(file_, 0, SEEK_END) != 0 ||
+      (keep_bytes == 0 && std::fputs((header + "\n").c_str(), file_) < 0) ||
+      std::fflush(file_) != 0) {
+    std::string reason = std::strerror(errno);
+    std::fclose(file_);
+    file_ = nullptr;
+    fail("{}: cannot write: {}", partial_.string(), reason);
+  }
 }
 
 PartialScores::~PartialScores() {
@@ -55,9 +98,12 @@ PartialScores::~PartialScores() {
 }
 
 void PartialScores::add(uint64_t index, double score, const std::string& note) {
-  scores_[index] = {score, note};
+  if (!scores_.emplace(index, std::make_pair(score, note)).second) {
+    fail("{}: document {} scored twice", partial_.string(), index);
+  }
   std::fputs((format_score_line(index, score, note) + "\n").c_str(), file_);
-  if (std::fflush(file_) != 0) fail("{}: write failed", partial_.string());
+  if (std::fflush(file_) != 0)
+    fail("{}: write failed: {}", partial_.string(), std::strerror(errno));
 }
 
 void PartialScores::finish(uint64_t total) {
