@@ -1,34 +1,42 @@
 # cuvee score askllm against the OpenAI-protocol stand-in (tests/selection/openai_test_server.py)
-# on 127.0.0.1: scores, a failure that keeps the partial scores, and a resume that finishes them.
+# on 127.0.0.1: scores, failures reported per document with the other scores kept, a resume that
+# finishes them, and runs killed with SIGKILL at random moments against a server that misbehaves
+# at random, resumed until done: no score lost, none written twice.
 SERVER="$(cd "$(dirname "$0")/../selection" && pwd)/openai_test_server.py"
 source "$(dirname "$0")/lib.sh" "$1"
 
-/usr/bin/python3 "$SERVER" >server.txt &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [ -s server.txt ] && break; sleep 0.1; done
-read -r port _ <server.txt
+start_server() {  # start_server FILE ARGS...: "PORT PID" in FILE
+  local file=$1
+  shift
+  /usr/bin/python3 "$SERVER" "$@" >"$file" &
+  for _ in $(seq 50); do [ -s "$file" ] && break; sleep 0.1; done
+}
+start_server server.txt
+read -r port server_pid <server.txt
+trap 'kill $server_pid ${chaos_pid:-} 2>/dev/null; rm -rf "$WORK"' EXIT
 endpoint="http://127.0.0.1:$port/v1"
 
 for i in 0 1 2 3 4 5 6 7; do printf '{"text": "document %d GOOD-0.%d"}\n' "$i" "$((i + 1))"; done >good.jsonl
 printf '{"text": "RATE-limited document"}\n{"text": "NOYES document"}\n' >>good.jsonl
 "$CUVEE" -q import --domain docs --heldout 0 --out data good.jsonl >/dev/null
 
-# The first run allows no retries, so the rate-limited document fails; the answers that
-# arrived are kept.
-expect_error "HTTP 429" "$CUVEE" -q score askllm --endpoint "$endpoint" --model m --data data \
-  --out scores.tsv --retries 0 --concurrency 1
+# The first run allows no retries, so the rate-limited document fails; it is reported by itself
+# and every other answer is kept.
+expect_error "1 of 10 documents have no score" "$CUVEE" -q score askllm --endpoint "$endpoint" \
+  --model m --data data --out scores.tsv --retries 0 --concurrency 1
 [ -f scores.tsv.partial ] || fail "partial scores not kept"
 [ ! -f scores.tsv ] || fail "scores written despite the failure"
+grep -q "^8	1	HTTP 429" scores.tsv.failures || fail "failure not listed: $(cat scores.tsv.failures)"
 # Scores summed over other spellings of "yes" do not mix with these.
 expect_error "other settings" "$CUVEE" -q score askllm --endpoint "$endpoint" --model m \
   --data data --out scores.tsv --yes-match exact
 expect_error "expected exact, case, space or case-space" "$CUVEE" -q score askllm \
   --endpoint "$endpoint" --model m --data data --out other.tsv --yes-match fuzzy
-# The rerun resumes: only the documents not yet scored are asked, and it now succeeds.
+# The rerun resumes: only the document not yet scored is asked, and it now succeeds.
 "$CUVEE" -q score askllm --endpoint "$endpoint" --model m --data data --out scores.tsv \
-  --retries 2 --backoff 0.05 | grep -q "(2 this run)" || fail "resume did not skip scored documents"
+  --retries 2 --backoff 0.05 | grep -q "(1 this run)" || fail "resume did not skip scored documents"
 [ ! -f scores.tsv.partial ] || fail "partial file left behind"
+[ ! -f scores.tsv.failures ] || fail "failures file left behind"
 head -1 scores.tsv | grep -q '"prompt_version":"askllm-v2"' || fail "prompt version not recorded"
 head -1 scores.tsv | grep -q '"yes_match":"case-space"' || fail "yes-match setting not recorded"
 [ "$(grep -c yes-missing scores.tsv)" = 1 ] || fail "the missing yes is not marked"
@@ -36,4 +44,46 @@ head -1 scores.tsv | grep -q '"yes_match":"case-space"' || fail "yes-match setti
 [ "$(cat top.txt | tr '\n' ' ')" = "6 7 " ] || fail "top 20% should be documents 6 7, got $(cat top.txt)"
 expect_error "onnect" "$CUVEE" -q score askllm --endpoint http://127.0.0.1:1/v1 --model m \
   --data data --out other.tsv --retries 0
-echo "askllm_test: ok"
+
+# kill -9 at random moments (from a fixed seed) while a chaotic server (a third of the requests
+# fail in one of its ways) answers 60 documents; each rerun resumes until one finishes.
+for i in $(seq 0 59); do printf '{"text": "kill doc %d GOOD-0.%02d DELAY-30"}\n' "$i" "$((i + 20))"; done >kill.jsonl
+"$CUVEE" -q import --domain kill --heldout 0 --out killdata kill.jsonl >/dev/null
+start_server chaos.txt --chaos 0.3 --seed 7 --stall 0.4 --max-requests 20000
+read -r chaos_port chaos_pid <chaos.txt
+RANDOM=12
+kills=0
+check_partial() {
+  # Whole lines are scores; the last may be torn; no document twice.
+  tail -n +2 scores.tsv.partial | head -n -1 | grep -vqP '^\d+\t[0-9.e-]+(\tyes-missing)?$' &&
+    fail "a malformed line in the partial scores after kill $kills"
+  local repeated
+  repeated=$(tail -n +2 scores.tsv.partial | cut -f1 | sort | uniq -d | head -1)
+  [ -z "$repeated" ] || fail "document $repeated scored twice after kill $kills"
+}
+killed_scores=0
+for attempt in $(seq 1 40); do
+  [ -f kill.tsv ] && break
+  "$CUVEE" -q score askllm --endpoint "http://127.0.0.1:$chaos_port/v1" --model m --data killdata \
+    --out kill.tsv --concurrency 4 --retries 20 --backoff 0.01 --timeout 0.25 \
+    >/dev/null 2>run.err &
+  pid=$!
+  if [ $kills -lt 10 ]; then
+    sleep "0.$((RANDOM % 4 + 1))"
+    if kill -9 $pid 2>/dev/null; then kills=$((kills + 1)); fi
+  fi
+  wait $pid 2>/dev/null || true
+  if [ -f kill.tsv.partial ]; then
+    cp kill.tsv.partial scores.tsv.partial
+    check_partial
+    now=$(tail -n +2 kill.tsv.partial | grep -c $'\t' || true)
+    [ "$now" -ge "$killed_scores" ] || fail "scores lost after kill $kills: $killed_scores then $now"
+    killed_scores=$now
+  fi
+done
+[ -f kill.tsv ] || fail "not finished after 40 runs: $(cat run.err)"
+[ "$kills" -ge 5 ] || fail "only $kills runs were killed"
+wrong=$(awk -F'\t' 'NR > 1 && ($2 - (0.20 + ($1) / 100))^2 > 1e-12 { print $1 ": " $2 }' kill.tsv)
+[ -z "$wrong" ] || fail "wrong scores after the kills: $wrong"
+[ "$(tail -n +2 kill.tsv | wc -l)" = 60 ] || fail "kill.tsv does not hold 60 scores"
+echo "askllm_test: ok ($kills kills survived)"

@@ -1,5 +1,7 @@
 // cuvee score askllm: Ask-LLM quality scores (P("yes")) of every document from an
 // OpenAI-compatible server; resumable (scores arrive in OUT.partial, see partial_scores.h).
+// Documents that fail (askllm_client.h says what is retried) are listed in OUT.failures and
+// summarised on stderr; the run then exits non-zero, and a rerun asks only for what is missing.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/corpus/tokenizer.h"
@@ -26,6 +29,36 @@ struct AskLlmArgs {
   std::string api = "completions", api_key_env, yes_match = "case-space";
   AskLlmOptions options;
 };
+
+// The failed documents: all of them in OUT.failures (index, attempts, last problem), and on
+// stderr a count by problem and the first few.
+void report_failures(const AskLlmReport& report, const std::filesystem::path& path) {
+  std::string table = "index\tattempts\tproblem\n";
+  std::map<std::string, size_t> by_problem;
+  for (const auto& failure : report.failures) {
+    table += fmt::format("{}\t{}\t{}\n", failure.index, failure.attempts, failure.problem);
+    // Problems differ in their details (the document, curl's message); count by their start.
+    by_problem[failure.problem.substr(0, failure.problem.find(" ("))]++;
+  }
+  write_file_atomic(path, table);
+  std::string summary = fmt::format("askllm: {} document{} failed", report.failures.size(),
+                                    report.failures.size() == 1 ? "" : "s");
+  if (report.not_tried > 0) summary += fmt::format(", {} not tried", report.not_tried);
+  summary += fmt::format(" (all in {}):\n", path.string());
+  for (const auto& [problem, count] : by_problem) {
+    summary += fmt::format("  {:>6} × {}\n", count, problem);
+  }
+  constexpr size_t kShown = 10;
+  for (size_t i = 0; i < std::min(kShown, report.failures.size()); ++i) {
+    const auto& failure = report.failures[i];
+    summary += fmt::format("  document {}: {} after {} attempt{}\n", failure.index, failure.problem,
+                           failure.attempts, failure.attempts == 1 ? "" : "s");
+  }
+  if (report.failures.size() > kShown) {
+    summary += fmt::format("  … and {} more\n", report.failures.size() - kShown);
+  }
+  std::fputs(summary.c_str(), stderr);
+}
 
 void run(AskLlmArgs& args) {
   args.options.api = parse_askllm_api(args.api);
@@ -52,8 +85,9 @@ void run(AskLlmArgs& args) {
     if (!partial.done(i)) pending.push_back(i);
   }
   Progress progress("askllm", pending.size(), "docs");
+  AskLlmReport report;
   try {
-    score_askllm(
+    report = score_askllm(
         pending,
         [&](uint64_t i) {
           return tokenizers.at(documents.at(i).domain)->decode(documents.tokens(i));
@@ -69,7 +103,16 @@ void run(AskLlmArgs& args) {
          documents.size(), partial.partial_path().string());
   }
   progress.finish();
+  const auto failures_path = std::filesystem::path(args.out.string() + ".failures");
+  if (!report.failures.empty() || !report.stopped.empty()) {
+    report_failures(report, failures_path);
+    fail("{} of {} documents have no score{}; {} scores kept in {}; rerun to retry the rest",
+         documents.size() - partial.count(), documents.size(),
+         report.stopped.empty() ? "" : " (stopped: " + report.stopped + ")", partial.count(),
+         partial.partial_path().string());
+  }
   partial.finish(documents.size());
+  std::filesystem::remove(failures_path);
   std::fputs(fmt::format("scored {} documents ({} this run) with {} -> {}\n", documents.size(),
                          pending.size(), args.options.model, args.out.string())
                  .c_str(),
@@ -91,7 +134,13 @@ Action setup(CLI::App& app) {
                  "Which tokens count as yes: exact, case (Yes, YES), space ( yes) or case-space")
       ->capture_default_str();
   app.add_option("--concurrency", o.concurrency, "Requests in flight")->capture_default_str();
-  app.add_option("--retries", o.max_retries, "Retries of a 429/5xx/timeout")->capture_default_str();
+  app.add_option("--retries", o.max_retries,
+                 "Retries of a document after a timeout, a lost connection, a 429/5xx or a broken "
+                 "answer")
+      ->capture_default_str();
+  app.add_option("--max-failures", o.max_failures,
+                 "Stop starting requests once this many documents have failed")
+      ->capture_default_str();
   app.add_option("--timeout", o.timeout_s, "Seconds per request")->capture_default_str();
   app.add_option("--backoff", o.backoff_s, "First retry delay in seconds (doubles)")
       ->capture_default_str();

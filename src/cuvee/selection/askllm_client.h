@@ -1,11 +1,18 @@
 // Scoring documents with Ask-LLM against an OpenAI-compatible server (vLLM, llama.cpp's
-// server, SGLang, OpenAI): libcurl's multi interface keeps `concurrency` requests in flight.
-// Each request is one document, so a score does not depend on which documents share a batch.
-// A 429, a 5xx, a timeout or a failed connection is retried after an exponential backoff
-// (backoff_s · 2^attempt, at most 30 s) up to `max_retries` times; any other HTTP status, a
-// malformed answer, or retries exhausted stops the run with an error naming the document, the
-// endpoint and what went wrong. Results already delivered stay delivered (the caller keeps
-// them, so a rerun resumes).
+// server, SGLang, OpenAI): libcurl's multi interface keeps at most `concurrency` requests in
+// flight. Each request is one document, so a score does not depend on which documents share a
+// batch.
+//
+// What a server does wrong is retried, up to `max_retries` times per document: a timeout
+// (including a server that stalls mid-answer), a failed or reset connection, a 408, 429 or
+// 5xx, and a 200 whose body is not a complete answer (truncated, not JSON, no logprobs, larger
+// than kMaxAnswerBytes). The n-th retry waits backoff_s · 2^(n−1) seconds (at most 30 s), or
+// longer when a 429 or 503 carries Retry-After (at most 300 s); a 429's Retry-After holds back
+// every new request, not just the one refused. A document whose retries run out is a failure,
+// reported with its last problem, and the others go on. Another 4xx (a wrong model name, a
+// missing key) would fail every document alike, so it stops the run, as do `max_failures`
+// failed documents. Results already delivered stay delivered (the caller keeps them, so a
+// rerun resumes where this one stopped).
 #pragma once
 
 #include <cstdint>
@@ -27,9 +34,13 @@ struct AskLlmOptions {
   int max_retries = 5;
   double timeout_s = 120;
   double backoff_s = 1;
+  size_t max_failures = 20;  // failed documents after which no new request starts
   size_t max_chars = 8000;
   int top_logprobs = 20;
 };
+
+// An answer body larger than this is refused (and retried): no answer of one token is.
+inline constexpr size_t kMaxAnswerBytes = 1 << 20;
 
 // The URL requests go to.
 std::string askllm_url(const AskLlmOptions& options);
@@ -39,10 +50,26 @@ struct AskLlmResult {
   AskLlmAnswer answer;
 };
 
+// A document that got no score, and why.
+struct AskLlmFailure {
+  uint64_t index = 0;
+  int attempts = 0;
+  std::string problem;  // the last attempt's
+};
+
+struct AskLlmReport {
+  size_t scored = 0;
+  std::vector<AskLlmFailure> failures;  // by index
+  std::string stopped;                  // why the run stopped early; "" if every document was tried
+  size_t not_tried = 0;                 // documents never asked because the run stopped
+};
+
 // Scores documents `indices` (text_of gives each one's text), calling on_result as each
-// completes, in completion order, from the calling thread.
-void score_askllm(const std::vector<uint64_t>& indices,
-                  const std::function<std::string(uint64_t)>& text_of, const AskLlmOptions& options,
-                  const std::function<void(const AskLlmResult&)>& on_result);
+// completes, in completion order, from the calling thread. An error thrown by on_result (a full
+// disk) propagates at once; the answers still in flight are dropped, to be asked again.
+AskLlmReport score_askllm(const std::vector<uint64_t>& indices,
+                          const std::function<std::string(uint64_t)>& text_of,
+                          const AskLlmOptions& options,
+                          const std::function<void(const AskLlmResult&)>& on_result);
 
 }  // namespace cuvee
