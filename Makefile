@@ -1,5 +1,7 @@
 # cuvee's entry points. `make demo` and `make test` install what is missing (scripts/bootstrap),
 # configure and build, then run. SANITIZE=1 builds with ASan+UBSan into build-sanitize/.
+# `make fuzz` fuzzes every parser with clang's libFuzzer in build-fuzz/ (docs/reliability.md):
+# FUZZ_RUNS executions per harness (default a million), or FUZZ_SECONDS each.
 
 JOBS ?= $(shell nproc)
 ifeq ($(SANITIZE),1)
@@ -11,8 +13,10 @@ CMAKE_FLAGS += -DCMAKE_BUILD_TYPE=Release
 endif
 DATA_DIR ?= data
 DEMO_OUT ?= runs/demo
+FUZZ_RUNS ?= 1000000
+FUZZ_BUILD_DIR := build-fuzz
 
-.PHONY: all build bootstrap test bench demo localpile format tidy clean
+.PHONY: all build bootstrap test bench demo localpile fuzz format tidy clean
 
 all: build
 
@@ -39,6 +43,15 @@ localpile: bootstrap build
 demo: localpile
 	scripts/demo --build $(BUILD_DIR) --data $(DATA_DIR) --out $(DEMO_OUT)
 
+$(FUZZ_BUILD_DIR)/CMakeCache.txt:
+	@scripts/bootstrap --check --fuzz 2>/dev/null || scripts/bootstrap --fuzz
+	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCUVEE_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+fuzz: $(FUZZ_BUILD_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
+	scripts/fuzz --build $(FUZZ_BUILD_DIR) $(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS),--runs $(FUZZ_RUNS))
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
@@ -46,4 +59,4 @@ tidy: build
 	clang-tidy -p $(BUILD_DIR) --quiet $$(git ls-files 'src/*.cpp')
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz
