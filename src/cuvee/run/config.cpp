@@ -10,6 +10,7 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/nearest_name.h"
+#include "cuvee/core/utf8.h"
 
 namespace cuvee {
 
@@ -211,6 +212,11 @@ void apply_override(nlohmann::json& json, const std::string& override) {
   auto eq = override.find('=');
   if (eq == std::string::npos || eq == 0) {
     fail("--set {}: expected key=value, e.g. --set train.lr=3e-4", override);
+  }
+  // The value may be kept as a string, which must be valid UTF-8 to be JSON (as a TOML file's
+  // strings are, toml++ checks them).
+  if (size_t bad = find_invalid_utf8(override); bad != std::string::npos) {
+    fail("--set: invalid UTF-8 at byte {} of '{}'", bad, override.substr(0, bad));
   }
   std::string key = override.substr(0, eq);
   std::string text = override.substr(eq + 1);
