@@ -55,6 +55,22 @@ double number(const nlohmann::json& object, const std::string& key,
   return it->get<double>();
 }
 
+// A step number: a whole number >= 0 (a double would be cast to it unchecked).
+uint64_t whole_number(const nlohmann::json& object, const std::string& key,
+                      const std::filesystem::path& source, size_t line) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_unsigned()) {
+    fail("{}:{}: expected a whole number >= 0 in '{}'", source.string(), line, key);
+  }
+  return it->get<uint64_t>();
+}
+
+// The line's kind, "" if it has none (a line of no kind the reader knows).
+std::string kind_of(const nlohmann::json& object) {
+  auto it = object.find(kKind);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 // Domains from the keys with `prefix`, sorted.
 std::vector<std::string> domains_of(const nlohmann::json& object, const std::string& prefix) {
   std::vector<std::string> domains;
@@ -147,10 +163,14 @@ RunCurves parse_run_metrics(std::string_view text, const std::filesystem::path& 
     nlohmann::json object;
     try {
       object = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       fail("{}:{}: not JSON: {}", source.string(), line_number, e.what());
     }
-    std::string kind = object.value(kKind, "");
+    if (!object.is_object()) {
+      fail("{}:{}: expected a JSON object, found {}", source.string(), line_number,
+           object.type_name());
+    }
+    std::string kind = kind_of(object);
     if (kind != kEvalKind && kind != kStepKind) continue;
     std::string prefix = kind == kEvalKind ? kEvalLossPrefix : kWeightsPrefix;
     auto domains = domains_of(object, prefix);
@@ -158,7 +178,7 @@ RunCurves parse_run_metrics(std::string_view text, const std::filesystem::path& 
     if (domains != curves.domains) {
       fail("{}:{}: the domains differ from the earlier lines'", source.string(), line_number);
     }
-    auto step = static_cast<uint64_t>(number(object, kStep, source, line_number));
+    uint64_t step = whole_number(object, kStep, source, line_number);
     std::vector<double> values;
     for (const auto& domain : domains) {
       values.push_back(number(object, prefix + domain, source, line_number));
@@ -193,8 +213,10 @@ std::optional<uint64_t> last_eval_step(const std::filesystem::path& run_folder) 
     if (!line.empty()) last = line;
   }
   auto json = nlohmann::json::parse(last, nullptr, false);
-  if (!json.is_object() || json.value(kKind, "") != kEvalKind) return std::nullopt;
-  return json.value(kStep, uint64_t{0});
+  if (!json.is_object() || kind_of(json) != kEvalKind) return std::nullopt;
+  auto step = json.find(kStep);
+  if (step == json.end() || !step->is_number_unsigned()) return std::nullopt;
+  return step->get<uint64_t>();
 }
 
 }  // namespace cuvee
