@@ -68,7 +68,7 @@ TEST(LawFit, JsonRoundTripKeepsPredictions) {
   options.fit.huber = 0.01;
   options.fit.bounds["beta"] = {0, 2};
   auto fit = fit_observations("bimix", table, options);
-  write_json(dir / "fit.json", fit.to_json());
+  write_law_fit(dir / "fit.json", fit);
   auto back = read_law_fit(dir / "fit.json");
   EXPECT_EQ(back.law, "bimix");
   EXPECT_EQ(back.data_hash.size(), 16u);

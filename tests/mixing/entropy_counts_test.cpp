@@ -93,13 +93,13 @@ TEST_F(EntropyCountsFiles, RoundTripAndMergeToTheUnshardedMixture) {
               whole.domains[i].bigrams->sorted_entries());
     EXPECT_NEAR(mixture.proportions[i], expected.proportions[i], 1e-12);
   }
-  auto json = entropy_mixture_json(mixture, merged);
+  auto json = entropy_mixture_file(mixture, merged).to_json();
   EXPECT_EQ(json["method"], "entropy");
   EXPECT_EQ(json["measure"], "conditional");
   EXPECT_EQ(json["estimator"], "plug-in");
   auto corrected =
       entropy_mixture(merged, EntropyMeasure::kConditional, EntropyEstimator::kMillerMadow);
-  EXPECT_EQ(entropy_mixture_json(corrected, merged)["estimator"], "miller-madow");
+  EXPECT_EQ(entropy_mixture_file(corrected, merged).to_json()["estimator"], "miller-madow");
   EXPECT_GT(corrected.entropies[1], mixture.entropies[1]);
   EXPECT_NEAR(json["mixture"]["wide"].get<double>(), mixture.proportions[1], 1e-15);
 

@@ -7,7 +7,6 @@
 
 #include "cuvee/cli/command.h"
 #include "cuvee/cli/law_fit_inputs.h"
-#include "cuvee/core/json_file.h"
 
 namespace cuvee::cli {
 namespace {
@@ -20,7 +19,7 @@ struct FitArgs {
 void run_fit(FitArgs& args) {
   auto table = args.inputs.table();
   auto fit = fit_observations(args.inputs.law, table, args.inputs.options);
-  write_json(args.out, fit.to_json());
+  write_law_fit(args.out, fit);
   std::string text =
       fmt::format("{} on {} ({} rows) -> {}\n", fit.law, args.inputs.data, table.rows(), args.out);
   for (size_t d = 0; d < fit.loss_domains.size(); ++d) {

@@ -8,7 +8,7 @@
 
 #include "cuvee/cli/command.h"
 #include "cuvee/core/error.h"
-#include "cuvee/core/json_file.h"
+#include "cuvee/core/mixture_file.h"
 #include "cuvee/mixing/entropy.h"
 
 namespace cuvee::cli {
@@ -45,7 +45,7 @@ void run_entropy(EntropyArgs& args) {
     return;
   }
   auto mixture = entropy_mixture(counts, measure, estimator);
-  if (!args.out.empty()) write_json(args.out, entropy_mixture_json(mixture, counts));
+  if (!args.out.empty()) write_mixture_file(args.out, entropy_mixture_file(mixture, counts));
   std::fputs(format_entropy_mixture(mixture, counts).c_str(), stdout);
 }
 

@@ -8,7 +8,7 @@
 
 #include "cuvee/cli/command.h"
 #include "cuvee/core/error.h"
-#include "cuvee/core/json_file.h"
+#include "cuvee/core/mixture_file.h"
 #include "cuvee/mixing/entropy.h"
 
 namespace cuvee::cli {
@@ -35,7 +35,7 @@ void run_merge(const MergeArgs& args) {
   }
   auto mixture = entropy_mixture(merged, parse_entropy_measure(args.measure),
                                  parse_entropy_estimator(args.estimator));
-  if (!args.out.empty()) write_json(args.out, entropy_mixture_json(mixture, merged));
+  if (!args.out.empty()) write_mixture_file(args.out, entropy_mixture_file(mixture, merged));
   std::fputs(format_entropy_mixture(mixture, merged).c_str(), stdout);
 }
 

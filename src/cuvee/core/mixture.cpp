@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cuvee/core/csv.h"
@@ -51,6 +52,12 @@ Mixture Mixture::from_json(const nlohmann::json& json) {
   return mixture;
 }
 
+Mixture Mixture::from_value(const nlohmann::json& value) {
+  if (value.is_string()) return parse(value.get<std::string>());
+  if (value.is_object()) return from_json(value);
+  fail("mixture: expected \"a=0.5,b=0.5\" or a table of domain = weight, got {}", value.dump());
+}
+
 nlohmann::json Mixture::to_json() const {
   nlohmann::json json = nlohmann::json::object();
   for (size_t i = 0; i < domains.size(); ++i) json[domains[i]] = weights[i];
@@ -81,14 +88,18 @@ Mixture Mixture::normalised() const {
 }
 
 std::vector<double> Mixture::weights_for(const std::vector<std::string>& order) const {
-  std::vector<double> result;
-  result.reserve(order.size());
-  for (const auto& name : order) result.push_back(weight(name));
+  // A name the data lacks first: it usually is the misspelling behind a missing one.
   for (const auto& name : domains) {
     bool known = false;
     for (const auto& other : order) known = known || other == name;
-    if (!known) fail("mixture names domain '{}', which is not among the data's domains", name);
+    if (!known) {
+      fail("mixture names domain '{}', which is not among the data's domains ({})", name,
+           fmt::join(order, ", "));
+    }
   }
+  std::vector<double> result;
+  result.reserve(order.size());
+  for (const auto& name : order) result.push_back(weight(name));
   return result;
 }
 

@@ -17,6 +17,8 @@ struct Mixture {
   // Parses "a=0.5,b=0.5". Errors name the offending item.
   static Mixture parse(std::string_view spec);
   static Mixture from_json(const nlohmann::json& json);
+  // A setting that is a mixture: the text "a=0.5,b=0.5" or a table {"a": 0.5, "b": 0.5}.
+  static Mixture from_value(const nlohmann::json& value);
   nlohmann::json to_json() const;
 
   size_t size() const { return domains.size(); }

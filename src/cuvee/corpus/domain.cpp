@@ -69,15 +69,28 @@ DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::p
   return m;
 }
 
+fs::path manifest_path(const fs::path& domain_dir) {
+  return domain_dir / "manifest.json";
+}
+
+DomainManifest read_domain_manifest(const fs::path& domain_dir) {
+  fs::path path = manifest_path(domain_dir);
+  return DomainManifest::from_json(read_json(path), path);
+}
+
+void write_domain_manifest(const fs::path& domain_dir, const DomainManifest& manifest) {
+  write_json(manifest_path(domain_dir), manifest.to_json());
+}
+
 Domain::Domain(const fs::path& dir)
     : dir_(dir),
-      manifest_(DomainManifest::from_json(read_json(dir / "manifest.json"), dir / "manifest.json")),
+      manifest_(read_domain_manifest(dir)),
       train_(dir / "train"),
       heldout_(dir / "heldout") {
   auto check = [&](const IndexedDataset& data, const SplitInfo& split, const char* which) {
     if (data.documents() != split.documents || data.tokens() != split.tokens) {
       fail("{}: manifest says {} documents and {} tokens in '{}', the files hold {} and {}",
-           (dir / "manifest.json").string(), split.documents, split.tokens, which, data.documents(),
+           manifest_path(dir).string(), split.documents, split.tokens, which, data.documents(),
            data.tokens());
     }
   };
@@ -90,13 +103,13 @@ std::vector<fs::path> find_domains(std::span<const fs::path> paths) {
   for (const auto& path : paths) {
     if (!fs::is_directory(path))
       fail("{}: not a directory (expected a domain or a folder of domains)", path.string());
-    if (fs::exists(path / "manifest.json")) {
+    if (fs::exists(manifest_path(path))) {
       found.push_back(path);
       continue;
     }
     std::vector<fs::path> inside;
     for (const auto& entry : fs::directory_iterator(path)) {
-      if (entry.is_directory() && fs::exists(entry.path() / "manifest.json"))
+      if (entry.is_directory() && fs::exists(manifest_path(entry.path())))
         inside.push_back(entry.path());
     }
     if (inside.empty()) {

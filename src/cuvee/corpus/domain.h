@@ -52,6 +52,12 @@ struct DomainManifest {
   static DomainManifest from_json(const nlohmann::json& json, const std::filesystem::path& where);
 };
 
+// A domain folder's manifest.json: its path, and the format's one reader and one writer
+// (errors name the file; written atomically).
+std::filesystem::path manifest_path(const std::filesystem::path& domain_dir);
+DomainManifest read_domain_manifest(const std::filesystem::path& domain_dir);
+void write_domain_manifest(const std::filesystem::path& domain_dir, const DomainManifest& manifest);
+
 class Domain {
  public:
   explicit Domain(const std::filesystem::path& dir);

@@ -5,7 +5,6 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
-#include "cuvee/core/json_file.h"
 #include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/threads.h"
@@ -121,7 +120,7 @@ ImportReport import_domain(const ImportOptions& options) {
   }
   // An old manifest goes first: while the new files replace the old, the domain reads as
   // incomplete rather than as a mix of both.
-  fs::remove(dir / "manifest.json");
+  fs::remove(manifest_path(dir));
   manifest.train = {train.documents(), train.tokens(), "", ""};
   manifest.heldout = {heldout.documents(), heldout.tokens(), "", ""};
   train.commit();
@@ -130,7 +129,7 @@ ImportReport import_domain(const ImportOptions& options) {
   manifest.train.idx_hash = file_hash(dir / "train.idx");
   manifest.heldout.bin_hash = file_hash(dir / "heldout.bin");
   manifest.heldout.idx_hash = file_hash(dir / "heldout.idx");
-  write_json(dir / "manifest.json", manifest.to_json());
+  write_domain_manifest(dir, manifest);
   new_folder.keep = true;
   report.dir = dir;
   return report;

@@ -286,6 +286,10 @@ LawFit read_law_fit(const std::filesystem::path& path) {
   return LawFit::from_json(read_json(path), path);
 }
 
+void write_law_fit(const std::filesystem::path& path, const LawFit& fit) {
+  write_json(path, fit.to_json());
+}
+
 std::vector<double> predict_observations(const LawFit& fit, const ObservationTable& table) {
   const std::string file = table.csv.path.string();
   // The table's proportion columns, in the fit's order.

@@ -54,7 +54,9 @@ struct TableFitOptions {
 LawFit fit_observations(std::string_view law, const ObservationTable& table,
                         const TableFitOptions& options);
 
+// The fit file's one reader and one writer (written atomically).
 LawFit read_law_fit(const std::filesystem::path& path);
+void write_law_fit(const std::filesystem::path& path, const LawFit& fit);
 
 // Predictions for every row of `table` and every one of its loss domains (rows × the table's
 // loss domains, row-major); NaN where the law is undefined (see LawFit::predict). The table

@@ -134,7 +134,7 @@ EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measu
   return mixture;
 }
 
-nlohmann::json entropy_mixture_json(const EntropyMixture& mixture, const EntropyCounts& counts) {
+MixtureFile entropy_mixture_file(const EntropyMixture& mixture, const EntropyCounts& counts) {
   nlohmann::json entropies = nlohmann::json::object(), domains = nlohmann::json::object();
   for (size_t i = 0; i < mixture.domains.size(); ++i) {
     const auto& d = counts.domains[i];
@@ -146,15 +146,14 @@ nlohmann::json entropy_mixture_json(const EntropyMixture& mixture, const Entropy
                                    : d.bigrams->hashed() ? "hashed"
                                                          : "exact"}};
   }
-  return {{"format", "cuvee-mixture/1"},
-          {"method", "entropy"},
-          {"measure", entropy_measure_name(mixture.measure)},
-          {"estimator", entropy_estimator_name(mixture.estimator)},
-          {"mixture", Mixture{mixture.domains, mixture.proportions}.to_json()},
-          {"entropies_nats", entropies},
-          {"context_length", counts.context_length},
-          {"tokenizer", {{"kind", counts.tokenizer_kind}, {"model_xxh3", counts.tokenizer_hash}}},
-          {"domains", domains}};
+  return {"entropy",
+          Mixture{mixture.domains, mixture.proportions},
+          {{"measure", entropy_measure_name(mixture.measure)},
+           {"estimator", entropy_estimator_name(mixture.estimator)},
+           {"entropies_nats", entropies},
+           {"context_length", counts.context_length},
+           {"tokenizer", {{"kind", counts.tokenizer_kind}, {"model_xxh3", counts.tokenizer_hash}}},
+           {"domains", domains}}};
 }
 
 std::string format_entropy_mixture(const EntropyMixture& mixture, const EntropyCounts& counts) {

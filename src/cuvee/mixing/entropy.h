@@ -21,8 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "cuvee/core/mixture_file.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/mixing/entropy_counts.h"
 
@@ -74,8 +73,9 @@ struct EntropyMixture {
 // The mixture of complete counts (every shard merged); an error names the missing shards.
 EntropyMixture entropy_mixture(const EntropyCounts& counts, EntropyMeasure measure,
                                EntropyEstimator estimator = EntropyEstimator::kPlugIn);
-// The mixture file ("cuvee-mixture/1", method "entropy") with the entropies and counts behind it.
-nlohmann::json entropy_mixture_json(const EntropyMixture& mixture, const EntropyCounts& counts);
+// The mixture file (core/mixture_file.h, method "entropy") with the entropies and counts behind
+// it.
+MixtureFile entropy_mixture_file(const EntropyMixture& mixture, const EntropyCounts& counts);
 // One line per domain: tokens, entropy, proportion, how bigrams were counted.
 std::string format_entropy_mixture(const EntropyMixture& mixture, const EntropyCounts& counts);
 

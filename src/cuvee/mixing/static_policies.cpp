@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "cuvee/core/error.h"
-#include "cuvee/core/json_file.h"
 #include "cuvee/core/mixture.h"
+#include "cuvee/core/mixture_file.h"
 
 namespace cuvee {
 
@@ -82,14 +82,12 @@ std::vector<double> fixed_weights(PolicyParams& params, const PolicyContext& con
   }
   Mixture mixture;
   if (weights.has_value()) {
-    mixture = weights->is_string() ? Mixture::parse(weights->get<std::string>())
-                                   : Mixture::from_json(*weights);
+    mixture = Mixture::from_value(*weights);
   } else {
     if (!file->is_string()) fail("mixing.file: expected a path, got {}", file->dump());
     auto path = file->get<std::string>();
-    auto json = read_json(path);
+    mixture = read_mixture_file(path);
     try {
-      mixture = Mixture::from_json(json.contains("mixture") ? json.at("mixture") : json);
       return mixture.normalised().weights_for(context.domains);
     } catch (const Error& e) {
       fail("{}: {}", path, e.what());

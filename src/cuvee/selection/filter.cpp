@@ -4,7 +4,6 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
-#include "cuvee/core/json_file.h"
 
 namespace cuvee {
 namespace {
@@ -38,19 +37,19 @@ FilterReport filter_documents(const DocumentTable& documents, const std::vector<
   for (size_t d = 0; d < domains.size(); ++d) {
     const Domain& domain = *domains[d];
     fs::path dir = domains.size() == 1 ? out : out / domain.name();
-    if (fs::exists(dir / "manifest.json") && fs::equivalent(dir, domain.dir())) {
+    if (fs::exists(manifest_path(dir)) && fs::equivalent(dir, domain.dir())) {
       fail("--out {} is the input domain itself; choose a new folder", dir.string());
     }
     fs::create_directories(dir);
     // As the importer does: the old manifest goes first, so a half-written domain reads as
     // incomplete.
-    fs::remove(dir / "manifest.json");
+    fs::remove(manifest_path(dir));
     DomainManifest manifest = domain.manifest();
     manifest.train = write_split(domain.train(), kept, documents.split_start(2 * d), dir / "train");
     manifest.heldout =
         write_split(domain.heldout(), kept, documents.split_start(2 * d + 1), dir / "heldout");
     manifest.sources = {domain.dir().string()};
-    write_json(dir / "manifest.json", manifest.to_json());
+    write_domain_manifest(dir, manifest);
   }
   return {kept.size(), documents.size()};
 }

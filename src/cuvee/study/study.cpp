@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -16,13 +15,16 @@
 #include "cuvee/core/csv.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/json_file.h"
+#include "cuvee/core/mixture_file.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/corpus/domain.h"
 #include "cuvee/laws/law_fit.h"
 #include "cuvee/laws/metrics.h"
 #include "cuvee/laws/observations.h"
 #include "cuvee/run/config.h"
 #include "cuvee/run/metrics.h"
 #include "cuvee/run/run_folder.h"
+#include "cuvee/selection/keep_list.h"
 #include "cuvee/study/child_process.h"
 #include "cuvee/study/report.h"
 #include "cuvee/study/run_key.h"
@@ -37,24 +39,24 @@ using Clock = std::chrono::steady_clock;
 
 constexpr double kBimixFloor = 0.01;
 
-struct Domain {
+// A domain of the study's data, with its documents per split (selection numbers documents by
+// them).
+struct StudyDomain {
   std::string name;
   fs::path folder;
   uint64_t train_documents = 0;
   uint64_t heldout_documents = 0;
 };
 
-std::vector<Domain> find_domains(const fs::path& data) {
+std::vector<StudyDomain> study_domains(const fs::path& data) {
   fs::path domains_dir = data / "domains";
-  std::vector<Domain> domains;
+  std::vector<StudyDomain> domains;
   if (fs::is_directory(domains_dir)) {
     for (const auto& entry : fs::directory_iterator(domains_dir)) {
-      fs::path manifest = entry.path() / "manifest.json";
-      if (!fs::exists(manifest)) continue;
-      auto json = read_json(manifest);
-      domains.push_back({entry.path().filename().string(), entry.path(),
-                         json.at("train").at("documents").get<uint64_t>(),
-                         json.at("heldout").at("documents").get<uint64_t>()});
+      if (!fs::exists(manifest_path(entry.path()))) continue;
+      auto manifest = read_domain_manifest(entry.path());
+      domains.push_back({entry.path().filename().string(), entry.path(), manifest.train.documents,
+                         manifest.heldout.documents});
     }
   }
   if (domains.size() < 2) {
@@ -64,7 +66,7 @@ std::vector<Domain> find_domains(const fs::path& data) {
         domains_dir.string(), data.string());
   }
   std::sort(domains.begin(), domains.end(),
-            [](const Domain& a, const Domain& b) { return a.name < b.name; });
+            [](const StudyDomain& a, const StudyDomain& b) { return a.name < b.name; });
   return domains;
 }
 
@@ -75,19 +77,6 @@ std::string weights_setting(const std::vector<std::string>& domains,
     parts.push_back(fmt::format("{}={}", domains[d], format_number(weights[d])));
   }
   return fmt::format("mixing.weights={}", fmt::join(parts, ","));
-}
-
-// The `mixture` member of a mixture file, in `domains` order.
-std::vector<double> read_mixture(const fs::path& path, const std::vector<std::string>& domains) {
-  auto json = read_json(path);
-  auto mixture = json.at("mixture");
-  std::vector<double> weights;
-  for (const auto& domain : domains) {
-    if (!mixture.contains(domain))
-      fail("{}: mixture: no weight for domain '{}'", path.string(), domain);
-    weights.push_back(mixture.at(domain).get<double>());
-  }
-  return weights;
 }
 
 // The rows of observation tables whose step passes `keep`, as one table.
@@ -114,7 +103,7 @@ class Study {
         scale_(config.scale(options.scale)),
         scale_name_(options.scale),
         out_(options.out) {
-    domains_ = find_domains(config.data);
+    domains_ = study_domains(config.data);
     for (const auto& d : domains_) domain_names_.push_back(d.name);
     train_text_ = read_file(config.train);
     // The training config as the uniform run's trainer reads it (every run has its model and
@@ -297,7 +286,7 @@ class Study {
                          std::to_string(shared_config_.model.context), "--out", out.string()},
                         out_ / "prep" / "prep.log");
     }
-    return read_mixture(out, domain_names_);
+    return read_mixture_file(out).weights_for(domain_names_);
   }
 
   void law_command(const std::vector<std::string>& arguments) {
@@ -352,7 +341,7 @@ class Study {
     law_command({"optimize", "--fit", (dir / "fit.json").string(), "--step",
                  std::to_string(scale_.steps), "--floor", fmt::format("{}", fmt::join(floors, ",")),
                  "--out", (dir / "mixture.json").string()});
-    return read_mixture(dir / "mixture.json", domain_names_);
+    return read_mixture_file(dir / "mixture.json").weights_for(domain_names_);
   }
 
   // The natural run's evaluations up to the proxy window, fitted with the step law and
@@ -445,9 +434,8 @@ class Study {
         fmt::format("{}: keeping {:.0f}% of the documents", what, 100 * config_.selection_keep));
     fs::path log = dir / "selection.log";
     choose(dir, log);
-    std::set<uint64_t> keep;
-    std::ifstream in(dir / "keep.txt");
-    for (uint64_t index; in >> index;) keep.insert(index);
+    auto chosen = read_keep_list(dir / "keep.txt");
+    std::set<uint64_t> keep(chosen.begin(), chosen.end());
     uint64_t first = 0;
     for (const auto& domain : domains_) {
       for (uint64_t i = 0; i < domain.heldout_documents; ++i) {
@@ -455,9 +443,7 @@ class Study {
       }
       first += domain.train_documents + domain.heldout_documents;
     }
-    std::string text;
-    for (uint64_t index : keep) text += std::to_string(index) + "\n";
-    write_file_atomic(dir / "keep_with_heldout.txt", text);
+    write_keep_list(dir / "keep_with_heldout.txt", {keep.begin(), keep.end()});
     fs::remove_all(filtered);
     run_child_checked({cuvee_program().string(), "--quiet", "filter", "--keep",
                        (dir / "keep_with_heldout.txt").string(), "--data",
@@ -559,7 +545,7 @@ class Study {
   const ScaleConfig& scale_;
   std::string scale_name_;
   fs::path out_;
-  std::vector<Domain> domains_;
+  std::vector<StudyDomain> domains_;
   std::vector<std::string> domain_names_;
   std::string train_text_;
   TrainConfig shared_config_;

@@ -27,7 +27,7 @@ void check_vocabulary(const DocumentTable& documents, const ModelShape& shape) {
       fail(
           "{}: domain '{}' was tokenised with a vocabulary of {}; the model has {} (expected "
           "documents tokenised as the model's training data)",
-          (domain->dir() / "manifest.json").string(), domain->name(), tokenizer.vocab_size,
+          manifest_path(domain->dir()).string(), domain->name(), tokenizer.vocab_size,
           shape.vocab_size);
     }
   }
