@@ -22,7 +22,7 @@ TEST(OnlinePolicies, MakePolicyDispatchesByName) {
   EXPECT_FALSE(is_online_policy("natural"));
   EXPECT_EQ(make_policy({{"policy", "odm"}}, two_domains())->name(), "odm");
   EXPECT_EQ(make_policy({{"policy", "ado"}}, two_domains())->name(), "ado");
-  EXPECT_EQ(make_policy({{"policy", "velocitune"}, {"targets", "a:1,b:1"}}, two_domains())->name(),
+  EXPECT_EQ(make_policy({{"policy", "velocitune"}, {"targets", "a=1,b=1"}}, two_domains())->name(),
             "velocitune");
   // Every online policy starts from the natural proportions by default.
   EXPECT_EQ(make_policy({{"policy", "ado"}}, two_domains())->weights(),

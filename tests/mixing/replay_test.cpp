@@ -84,14 +84,14 @@ TEST_F(Replay, VelocituneReadsHeldOutColumns) {
                         "0,,,,,3,4\n"
                         "1,9,1,9,1,,\n"
                         "2,9,1,9,1,2,4\n");
-  replay_policy({{"policy", "velocitune"}, {"targets", "a:1,b:2"}}, path, dir_ / "w.csv");
+  replay_policy({{"policy", "velocitune"}, {"targets", "a=1,b=2"}}, path, dir_ / "w.csv");
   // As VelocitunePolicy.VelocityUpdateByHand: w_a = 1/(1 + e^0.5) after step 2.
   std::string text = read_file(dir_ / "w.csv");
   const std::string head = "step,w.a,w.b\n0,0.5,0.5\n1,0.5,0.5\n2,";
   ASSERT_TRUE(text.starts_with(head)) << text;
   EXPECT_NEAR(std::stod(text.substr(head.size())), 1 / (1 + std::exp(0.5)), 1e-15);
   EXPECT_NE(error_of("step,loss.a,count.a,loss.b,count.b\n1,1,1,1,1\n",
-                     {{"policy", "velocitune"}, {"targets", "a:1,b:2"}})
+                     {{"policy", "velocitune"}, {"targets", "a=1,b=2"}})
                 .find("no eval"),
             std::string::npos);
 }
@@ -113,7 +113,7 @@ TEST_F(Replay, RefusesBadTraces) {
             std::string::npos);
   // A policy parameter naming a domain the trace lacks.
   EXPECT_NE(error_of("step,loss.a,count.a,loss.b,count.b,eval.a,eval.b\n1,1,1,1,1,1,1\n",
-                     {{"policy", "velocitune"}, {"targets", "a:1,b:2,c:3"}})
+                     {{"policy", "velocitune"}, {"targets", "a=1,b=2,c=3"}})
                 .find("unknown domain 'c'"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "w.csv"));

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "cuvee/core/error.h"
-#include "cuvee/core/json_file.h"
 #include "cuvee/laws/law_fit.h"
 
 namespace cuvee {
@@ -29,7 +28,7 @@ void eval(Policy& policy, uint64_t step, std::vector<double> loss) {
 }
 
 TEST(VelocitunePolicy, VelocityUpdateByHand) {
-  auto policy = velocitune({{"targets", "a:1,b:2"}, {"init", "uniform"}});
+  auto policy = velocitune({{"targets", "a=1,b=2"}, {"init", "uniform"}});
   // ℓ_init = (3, 4) at step 0: weights unchanged.
   eval(*policy, 0, {3, 4});
   EXPECT_EQ(policy->weights(), (std::vector<double>{0.5, 0.5}));
@@ -57,7 +56,7 @@ TEST(VelocitunePolicy, EveryAndEtaAndTable) {
 }
 
 TEST(VelocitunePolicy, IgnoresTrainingLossAndResumesExactly) {
-  auto run = velocitune({{"targets", "a:1,b:2"}});
+  auto run = velocitune({{"targets", "a=1,b=2"}});
   std::unique_ptr<Policy> resumed;
   for (uint64_t step = 1; step <= 30; ++step) {
     run->observe(step, std::vector<double>{9, 9}, std::vector<uint64_t>{1, 1});
@@ -68,7 +67,7 @@ TEST(VelocitunePolicy, IgnoresTrainingLossAndResumesExactly) {
       if (resumed) eval(*resumed, step, loss);
     }
     if (step == 12) {
-      resumed = velocitune({{"targets", "a:1,b:2"}});
+      resumed = velocitune({{"targets", "a=1,b=2"}});
       resumed->load_state(nlohmann::json::parse(run->save_state().dump()));
     }
     if (resumed) {
@@ -99,7 +98,7 @@ TEST(VelocitunePolicy, TargetsFromAChinchillaFitOfAProxyRun) {
     }
   }
   auto fit = fit_observations("chinchilla", read_observations(dir / "obs.csv", {}), {});
-  write_json(dir / "fit.json", fit.to_json());
+  write_law_fit(dir / "fit.json", fit);
   auto policy = velocitune(
       {{"targets_fit", (dir / "fit.json").string()}, {"model_size", 1e8}, {"target_steps", 1e6}});
   auto targets = policy->save_state()["targets"].get<std::vector<double>>();
@@ -110,11 +109,11 @@ TEST(VelocitunePolicy, TargetsFromAChinchillaFitOfAProxyRun) {
 
 TEST(VelocitunePolicy, RefusesBadInput) {
   EXPECT_THROW(velocitune(nlohmann::json::object()), Error);      // no targets
-  EXPECT_THROW(velocitune({{"targets", "a:1"}}), Error);          // b missing
-  EXPECT_THROW(velocitune({{"targets", "a:1,b:2,c:3"}}), Error);  // unknown domain
-  EXPECT_THROW(velocitune({{"targets", "a:1,b:x"}}), Error);      // not a number
-  EXPECT_THROW(velocitune({{"targets", "a:1,b:2"}, {"eta", 0}}), Error);
-  auto policy = velocitune({{"targets", "a:1,b:2"}});
+  EXPECT_THROW(velocitune({{"targets", "a=1"}}), Error);          // b missing
+  EXPECT_THROW(velocitune({{"targets", "a=1,b=2,c=3"}}), Error);  // unknown domain
+  EXPECT_THROW(velocitune({{"targets", "a=1,b=x"}}), Error);      // not a number
+  EXPECT_THROW(velocitune({{"targets", "a=1,b=2"}, {"eta", 0}}), Error);
+  auto policy = velocitune({{"targets", "a=1,b=2"}});
   try {
     eval(*policy, 0, {3, NAN});
     FAIL();
@@ -122,7 +121,7 @@ TEST(VelocitunePolicy, RefusesBadInput) {
     EXPECT_NE(std::string(e.what()).find("step 0: domain 'b'"), std::string::npos) << e.what();
   }
   EXPECT_THROW(eval(*policy, 0, {3}), Error);
-  auto other = velocitune({{"targets", "a:1,b:3"}});
+  auto other = velocitune({{"targets", "a=1,b=3"}});
   EXPECT_THROW(other->load_state(policy->save_state()), Error);  // other targets
 }
 

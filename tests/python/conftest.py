@@ -74,7 +74,7 @@ def replay_weights(cuvee_bin, tmp_path, policy, settings):
     sets = []
     for key, value in settings.items():
         if isinstance(value, dict):
-            value = ",".join(f"{k}:{v!r}" for k, v in value.items())
+            value = ",".join(f"{k}={v!r}" for k, v in value.items())
         elif isinstance(value, bool):
             value = "true" if value else "false"
         sets += ["--set", f"{key}={value}"]

@@ -203,7 +203,7 @@ INSTANTIATE_TEST_SUITE_P(
                      56,
                      41},
         PolicyResume{"velocitune",
-                     {{"policy", "velocitune"}, {"targets", "code:1,prose:1,sums:1"}, {"every", 4}},
+                     {{"policy", "velocitune"}, {"targets", "code=1,prose=1,sums=1"}, {"every", 4}},
                      16,
                      6}),
     [](const auto& info) { return std::string(info.param.name); });

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cuvee/core/error.h"
+#include "cuvee/core/mixture.h"
 #include "cuvee/core/nearest_name.h"
 #include "cuvee/laws/law_fit.h"
 #include "cuvee/mixing/online_check.h"
@@ -98,37 +99,16 @@ void VelocitunePolicy::load_state(const nlohmann::json& state) {
 
 namespace {
 
-// "d1:x,d2:y" or {"d1": x, ...} as a map.
+// "d1=x,d2=y" (the mixture syntax) or {"d1": x, ...} as a map.
 std::map<std::string, double> target_map(const nlohmann::json& value) {
+  Mixture losses;
+  try {
+    losses = Mixture::from_value(value);
+  } catch (const Error& e) {
+    fail("mixing.targets: {}", e.what());
+  }
   std::map<std::string, double> targets;
-  if (value.is_object()) {
-    for (const auto& [name, loss] : value.items()) {
-      if (!loss.is_number()) fail("mixing.targets.{}: expected a loss, got {}", name, loss.dump());
-      targets[name] = loss.get<double>();
-    }
-    return targets;
-  }
-  if (!value.is_string()) {
-    fail("mixing.targets: expected a table or \"d1:x,d2:y\", got {}", value.dump());
-  }
-  std::string text = value.get<std::string>();
-  size_t begin = 0;
-  while (begin <= text.size()) {
-    size_t end = std::min(text.find(',', begin), text.size());
-    std::string item = text.substr(begin, end - begin);
-    size_t colon = item.rfind(':');
-    double loss = 0;
-    size_t used = 0;
-    try {
-      if (colon != std::string::npos) loss = std::stod(item.substr(colon + 1), &used);
-    } catch (const std::exception&) {
-    }
-    if (colon == std::string::npos || colon == 0 || used == 0 || used != item.size() - colon - 1) {
-      fail("mixing.targets: expected domain:loss, got '{}' in \"{}\"", item, text);
-    }
-    targets[item.substr(0, colon)] = loss;
-    begin = end + 1;
-  }
+  for (size_t d = 0; d < losses.size(); ++d) targets[losses.domains[d]] = losses.weights[d];
   return targets;
 }
 
@@ -140,7 +120,7 @@ std::vector<double> velocitune_targets(PolicyParams& params,
   auto fit_path = params.value("targets_fit");
   if (direct.has_value() == fit_path.has_value()) {
     fail(
-        "mixing: policy 'velocitune' needs exactly one of 'targets' (\"d1:x,d2:y\" or a table) "
+        "mixing: policy 'velocitune' needs exactly one of 'targets' (\"d1=x,d2=y\" or a table) "
         "and 'targets_fit' (a chinchilla law fit of a proxy run)");
   }
   std::map<std::string, double> targets;

@@ -368,7 +368,7 @@ class Study {
              fit.loss_domains[d]);
       }
       targets_[fit.loss_domains[d]] = *target;
-      targets.push_back(fmt::format("{}:{}", fit.loss_domains[d], format_number(*target)));
+      targets.push_back(fmt::format("{}={}", fit.loss_domains[d], format_number(*target)));
     }
     return fmt::format("mixing.targets={}", fmt::join(targets, ","));
   }
