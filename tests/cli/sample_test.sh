@@ -1,5 +1,5 @@
 # cuvee sample: the token digest is the same on 1 and 2 threads and changes with the seed;
-# per-domain counts follow the weights.
+# per-domain counts follow the weights; --weights is resolved as the trainer resolves it.
 source "$(dirname "$0")/lib.sh" "$1"
 
 make_jsonl alpha 200
@@ -14,6 +14,8 @@ other=$(run --seed 4 --threads 2 | grep digest)
 [ "$one" != "$other" ] || fail "digest does not depend on the seed"
 counts=$(run --seed 3 | awk '$1 == "alpha" {print $3}')
 [ "$counts" = 100 ] || fail "alpha should get exactly a quarter of 400 slots, got $counts"
-expect_error "not in --data" "$CUVEE" -q sample --data data --weights gamma=1 --steps 1
+expect_error "not among the data's domains (alpha, beta)" "$CUVEE" -q sample --data data --weights gamma=1 --steps 1
+# As training's fixed policy: every domain must be named (none silently gets 0).
+expect_error "has no domain 'beta'" "$CUVEE" -q sample --data data --weights alpha=1 --steps 1
 expect_error "is not name=weight" "$CUVEE" -q sample --data data --weights alpha --steps 1
 echo "sample_test: ok"

@@ -7,11 +7,11 @@
 #include "cuvee/cli/command.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
-#include "cuvee/core/mixture.h"
 #include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/threads.h"
 #include "cuvee/corpus/domain.h"
+#include "cuvee/mixing/policy.h"
 #include "cuvee/sampling/mixed_sampler.h"
 #include "cuvee/sampling/token_windows.h"
 
@@ -28,37 +28,31 @@ struct SampleArgs {
   int threads = 0;
 };
 
+// The proportions training would draw with: --weights as the trainer's `mixing` section, through
+// the same factory ('natural', 'uniform', or the `fixed` policy's weights, which must name every
+// domain).
 std::vector<double> resolve_weights(const std::string& spec,
-                                    const std::vector<std::unique_ptr<Domain>>& domains) {
-  std::vector<double> weights;
-  if (spec == "natural" || spec == "uniform") {
-    for (const auto& d : domains)
-      weights.push_back(spec == "uniform" ? 1.0 : static_cast<double>(d->train().tokens()));
-  } else {
-    std::vector<std::string> names;
-    for (const auto& d : domains) names.push_back(d->name());
-    Mixture mixture = Mixture::parse(spec);
-    for (const auto& name : mixture.domains) {
-      if (std::find(names.begin(), names.end(), name) == names.end()) {
-        fail("--weights names domain '{}', which is not in --data (found: {})", name,
-             fmt::join(names, ", "));
-      }
-    }
-    for (const auto& name : names) {
-      auto it = std::find(mixture.domains.begin(), mixture.domains.end(), name);
-      weights.push_back(
-          it == mixture.domains.end() ? 0.0 : mixture.weights[it - mixture.domains.begin()]);
-    }
+                                    const std::vector<std::unique_ptr<Domain>>& domains,
+                                    uint64_t steps) {
+  nlohmann::json mixing = spec == "natural" || spec == "uniform"
+                              ? nlohmann::json{{"policy", spec}}
+                              : nlohmann::json{{"policy", "fixed"}, {"weights", spec}};
+  PolicyContext context;
+  for (const auto& d : domains) {
+    context.domains.push_back(d->name());
+    context.train_tokens.push_back(d->train().tokens());
   }
-  Mixture all;
-  for (size_t i = 0; i < domains.size(); ++i) all.domains.push_back(domains[i]->name());
-  all.weights = weights;
-  return all.normalised().weights;
+  context.total_steps = steps;
+  try {
+    return make_policy(mixing, context)->weights();
+  } catch (const Error& e) {
+    fail("--weights {}: {}", spec, e.what());
+  }
 }
 
 void run(const SampleArgs& args) {
   auto domains = open_domains(args.data);
-  std::vector<double> weights = resolve_weights(args.weights, domains);
+  std::vector<double> weights = resolve_weights(args.weights, domains, args.steps);
   std::vector<TokenWindows> windows;
   std::vector<uint64_t> sequences;
   for (size_t i = 0; i < domains.size(); ++i) {
@@ -106,7 +100,7 @@ Action setup(CLI::App& app) {
   auto args = std::make_shared<SampleArgs>();
   app.add_option("--data", args->data, "Domain folders, or folders of domains")->required();
   app.add_option("--weights", args->weights,
-                 "a=0.5,b=0.5 (unnamed domains get 0), 'natural' or 'uniform'")
+                 "'natural', 'uniform' or a=0.5,b=0.5 naming every domain (as the fixed policy)")
       ->required();
   app.add_option("--steps", args->steps, "Steps")->capture_default_str();
   app.add_option("--batch", args->batch, "Sequences per step")->capture_default_str();
