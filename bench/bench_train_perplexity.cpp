@@ -18,7 +18,6 @@
 #include <torch/torch.h>
 
 #include "bench_common.h"
-#include "cuvee/core/json_file.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
@@ -74,7 +73,7 @@ fs::path write_random_domain(const fs::path& root, uint64_t documents, uint64_t 
     info.tokens = writer.tokens();
     writer.commit();
   }
-  write_json(dir / "manifest.json", manifest.to_json());
+  write_domain_manifest(dir, manifest);
   return dir;
 }
 

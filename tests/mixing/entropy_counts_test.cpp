@@ -10,7 +10,6 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
-#include "cuvee/core/json_file.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/mixing/entropy.h"
 
@@ -35,7 +34,7 @@ void write_domain(const std::filesystem::path& dir, const std::string& name,
   manifest.train = {documents.size(), train.tokens(), file_hash(folder / "train.bin"),
                     file_hash(folder / "train.idx")};
   manifest.heldout = {1, 3, file_hash(folder / "heldout.bin"), file_hash(folder / "heldout.idx")};
-  write_json(folder / "manifest.json", manifest.to_json());
+  write_domain_manifest(folder, manifest);
 }
 
 std::vector<std::vector<int32_t>> documents(int seed, size_t count) {

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "cuvee/core/json_file.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/corpus/indexed_dataset.h"
 
@@ -39,7 +38,7 @@ inline std::filesystem::path write_domain(const std::filesystem::path& root,
   };
   write_split("train", train, manifest.train);
   write_split("heldout", heldout, manifest.heldout);
-  write_json(dir / "manifest.json", manifest.to_json());
+  write_domain_manifest(dir, manifest);
   return dir;
 }
 
