@@ -19,6 +19,7 @@
 
 #include "cuvee/core/json_file.h"
 #include "cuvee/core/rng.h"
+#include "cuvee/laws/law_factory.h"
 #include "cuvee/laws/law_fit.h"
 
 namespace fs = std::filesystem;

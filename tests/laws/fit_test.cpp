@@ -8,6 +8,7 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/core/rng.h"
+#include "cuvee/laws/law_factory.h"
 
 namespace cuvee {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/laws/law.h"
+#include "cuvee/laws/law_factory.h"
 
 namespace cuvee {
 namespace {

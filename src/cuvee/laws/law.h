@@ -4,7 +4,8 @@
 // θ; the Law knows how to evaluate L(θ; r, s, N), its gradients in θ (for fitting) and in r
 // (for choosing proportions), the parameter bounds, and good deterministic starting points.
 //
-// Laws (SPEC.md §1): bimix, exponential, step, chinchilla, linear. make_law() builds them.
+// Laws (docs/laws.md): bimix, exponential, step, chinchilla, linear; law_factory.h builds them
+// by name.
 #pragma once
 
 #include <cstddef>
@@ -100,10 +101,5 @@ class Law {
  private:
   LawContext context_;
 };
-
-// The names make_law() accepts, in documentation order.
-const std::vector<std::string>& law_names();
-// Builds the law `name` for one loss domain; an error lists the known names.
-std::unique_ptr<Law> make_law(std::string_view name, const LawContext& context);
 
 }  // namespace cuvee

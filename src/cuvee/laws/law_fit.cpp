@@ -10,6 +10,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
 #include "cuvee/core/json_file.h"
+#include "cuvee/laws/law_factory.h"
 
 namespace cuvee {
 namespace {
