@@ -16,6 +16,7 @@
 #include "cuvee/core/threads.h"
 #include "cuvee/mixing/ado_policy.h"
 #include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace {
 

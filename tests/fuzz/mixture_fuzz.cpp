@@ -8,6 +8,7 @@
 
 #include "cuvee/core/mixture.h"
 #include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_factory.h"
 #include "fuzz_support.h"
 
 using namespace cuvee;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_factory.h"
 #include "cuvee/run/config.h"
 #include "fuzz_support.h"
 

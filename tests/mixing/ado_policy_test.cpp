@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "cuvee/core/error.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace cuvee {
 namespace {

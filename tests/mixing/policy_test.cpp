@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cuvee/core/error.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace cuvee {
 namespace {

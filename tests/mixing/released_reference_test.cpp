@@ -18,6 +18,7 @@
 #include "cuvee/core/csv.h"
 #include "cuvee/mixing/ado_policy.h"
 #include "cuvee/mixing/online_replay.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace cuvee {
 namespace {

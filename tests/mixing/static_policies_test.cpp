@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "cuvee/core/error.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace cuvee {
 namespace {

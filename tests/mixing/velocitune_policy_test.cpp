@@ -10,6 +10,7 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/laws/law_fit.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace cuvee {
 namespace {

@@ -12,6 +12,7 @@
 #include "cuvee/core/threads.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_factory.h"
 #include "cuvee/sampling/mixed_sampler.h"
 #include "cuvee/sampling/token_windows.h"
 

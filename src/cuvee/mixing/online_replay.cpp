@@ -8,6 +8,7 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/csv.h"
 #include "cuvee/core/error.h"
+#include "cuvee/mixing/policy_factory.h"
 
 namespace cuvee {
 namespace {

@@ -13,7 +13,7 @@
 // continues with the weights it would have had.
 //
 // No libtorch types here (plain numbers, spans, strings, JSON): the interface is meant to be
-// bound to Python as it is.
+// bound to Python as it is. policy_factory.h builds a policy by name.
 #pragma once
 
 #include <cstdint>
@@ -54,13 +54,5 @@ struct PolicyContext {
   std::vector<uint64_t> train_tokens;  // training tokens of each domain (natural proportions)
   uint64_t total_steps = 0;            // the run's planned length (schedules scale with it)
 };
-
-// The policy named by a config's `mixing` section: a JSON object whose "policy" member names
-// the policy ("natural" when absent) and whose other members are its parameters. Unknown
-// policies and unknown parameters are errors naming the nearest valid name.
-std::unique_ptr<Policy> make_policy(const nlohmann::json& mixing, const PolicyContext& context);
-
-// Names make_policy() accepts.
-std::vector<std::string> policy_names();
 
 }  // namespace cuvee

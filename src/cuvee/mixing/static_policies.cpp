@@ -60,16 +60,6 @@ void StaticPolicy::load_state(const nlohmann::json& state) {
   }
 }
 
-const std::vector<std::string>& static_policy_names() {
-  static const std::vector<std::string> names{"fixed", "natural", "temperature", "uniform"};
-  return names;
-}
-
-bool is_static_policy(const std::string& name) {
-  const auto& names = static_policy_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 namespace {
 
 std::vector<double> fixed_weights(PolicyParams& params, const PolicyContext& context) {

@@ -41,8 +41,6 @@ class StaticPolicy final : public Policy {
   std::vector<double> weights_;
 };
 
-bool is_static_policy(const std::string& name);
-const std::vector<std::string>& static_policy_names();
 // The static policy `params.policy()` for `context`, reading its parameters from `params`.
 std::unique_ptr<Policy> make_static_policy(PolicyParams& params, const PolicyContext& context);
 

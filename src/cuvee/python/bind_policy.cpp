@@ -15,6 +15,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_factory.h"
 #include "cuvee/python/bindings.h"
 #include "cuvee/python/domains.h"
 #include "cuvee/python/json_convert.h"

@@ -11,7 +11,7 @@
 #include "cuvee/core/progress.h"
 #include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
-#include "cuvee/mixing/policy.h"
+#include "cuvee/mixing/policy_factory.h"
 #include "cuvee/run/metrics.h"
 #include "cuvee/run/run_folder.h"
 #include "cuvee/train/checkpoint.h"
