@@ -1,9 +1,5 @@
-// cuvee select: a keep-list from score files, by one of the samplers (samplers.h); and
-// cuvee select density: density sampling in one command — sketch every embedding, score each,
-// keep a fraction by inverse propensity (or top-k / bottom-k by density).
-//
-// Both live here because the command registry cannot yet hold a command ("select") that is
-// also a group ("select density"): `select` declares `density` as its own subcommand.
+// cuvee select: a keep-list from score files, by one of the samplers (samplers.h). Density
+// sampling, which scores and selects in one command, is `select density` (select_density.cpp).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -15,7 +11,6 @@
 #include "cuvee/core/error.h"
 #include "cuvee/selection/documents.h"
 #include "cuvee/selection/keep_list.h"
-#include "cuvee/selection/race_sketch.h"
 #include "cuvee/selection/samplers.h"
 #include "cuvee/selection/scores.h"
 
@@ -30,40 +25,6 @@ struct SelectArgs {
   double keep = 0;
   SelectOptions options;
 };
-
-struct DensityArgs {
-  std::filesystem::path embeddings, out;
-  uint64_t raw_dim = 0;
-  double keep = 0;
-  std::string method = "inverse";
-  RaceParams params;
-};
-
-void run_density(DensityArgs& args) {
-  auto method = parse_select_method(args.method);
-  if (method != SelectMethod::kInverse && method != SelectMethod::kTopK &&
-      method != SelectMethod::kBottomK) {
-    fail("--method '{}': density sampling takes inverse, topk or bottomk", args.method);
-  }
-  auto e = read_embeddings(args.embeddings, args.raw_dim);
-  SelectOptions options;
-  options.method = method;
-  options.keep = keep_count(args.keep, e.rows);
-  options.seed = args.params.seed;
-  args.params.dim = e.dim;
-  if (args.params.width <= 0) {
-    args.params.width = default_width(e, args.params.seed, args.params.hashes_per_row);
-  }
-  RaceSketch sketch(args.params);
-  sketch.add(e, 0, e.rows);
-  auto kept = select_documents(sketch.score(e, 0, e.rows), options);
-  write_keep_list(args.out, kept);
-  std::fputs(
-      fmt::format("kept {} of {} rows ({}, P {}, w {:.6g}) -> {}\n", kept.size(), e.rows,
-                  args.method, args.params.hashes_per_row, args.params.width, args.out.string())
-          .c_str(),
-      stdout);
-}
 
 void run(SelectArgs& args) {
   if (args.scores.empty() || args.method.empty() || args.out.empty()) {
@@ -134,36 +95,7 @@ Action setup(CLI::App& app) {
   app.add_option("--within", args->within,
                  "The domains the scores are for: select in each domain on its own, each keeping "
                  "--keep of its documents");
-  auto density = std::make_shared<DensityArgs>();
-  auto* sub =
-      app.add_subcommand("density", "Density sampling: keep rows ∝ 1/RACE density, in one command");
-  sub->add_option("--embeddings", density->embeddings, "N×d embeddings (.npy float32/float16)")
-      ->required();
-  sub->add_option("--dim", density->raw_dim,
-                  "Read raw float32 with this many columns instead of .npy");
-  sub->add_option("--keep", density->keep, "Fraction of rows to keep, in (0, 1]")->required();
-  sub->add_option("--seed", density->params.seed, "Seed of the hashes and the sampling")
-      ->capture_default_str();
-  sub->add_option("--out", density->out, "Kept row indices, one per line, ascending")->required();
-  sub->add_option("--method", density->method, "inverse (∝ 1/density), topk or bottomk")
-      ->capture_default_str();
-  sub->add_option("--rows", density->params.rows, "R, hash rows")->capture_default_str();
-  sub->add_option("--buckets", density->params.buckets, "B, buckets per row")
-      ->capture_default_str();
-  sub->add_option("--hashes-per-row", density->params.hashes_per_row,
-                  "P, p-stable hashes concatenated in each row (the kernel is k^P)")
-      ->capture_default_str();
-  sub->add_option("--width", density->params.width,
-                  "w, the LSH bucket width (default: 10% quantile of sampled pairwise distances × "
-                  "max(1, P/2))");
-  app.require_subcommand(0, 1);
-  return [args, density, sub] {
-    if (sub->parsed()) {
-      run_density(*density);
-    } else {
-      run(*args);
-    }
-  };
+  return [args] { run(*args); };
 }
 
 const Registration registration("select", "Keep-list from scores (top-k, inverse, band, ...)",
