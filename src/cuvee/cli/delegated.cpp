@@ -4,8 +4,9 @@
 // copy of protobuf (3.14) inside libsentencepiece, and libtorch brings the system's protobuf
 // (3.21). In one process the two copies' symbols interpose and SentencePiece aborts on its
 // version check. No command needs both, so `cuvee` (everything but libtorch) registers the
-// libtorch commands by name — the build reads them from src/cuvee/cli/torch/*.cpp — and hands
-// the whole command line to `cuvee-torch`, which sits in the same folder. Users see one program.
+// libtorch commands by name — from the build's one list of them, CUVEE_TORCH_COMMANDS in
+// src/cuvee/cli/CMakeLists.txt — and hands the whole command line to `cuvee-torch`, which sits
+// in the same folder. Users see one program.
 #include <unistd.h>
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 // cuvee: one program, one subcommand per verb (see command.h for how commands register).
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -45,6 +46,23 @@ int main(int argc, char** argv) {
   auto& registry = commands();
   std::sort(registry.begin(), registry.end(),
             [](const Command& a, const Command& b) { return a.path < b.path; });
+#ifdef CUVEE_TORCH_PROGRAM
+  // `cuvee` hands over exactly the commands of the build's list (delegated.cpp); one registered
+  // here but not listed would be unreachable, one listed but not here handed over to nothing.
+  {
+    std::vector<std::string> listed, registered;
+    std::istringstream names(CUVEE_TORCH_COMMANDS);
+    for (std::string name; std::getline(names, name, ';');) listed.push_back(name);
+    for (const auto& command : registry) registered.push_back(command.path);
+    std::sort(listed.begin(), listed.end());
+    if (listed != registered) {
+      std::fprintf(stderr,
+                   "cuvee-torch: internal error: it registers other commands than "
+                   "CUVEE_TORCH_COMMANDS in src/cuvee/cli/CMakeLists.txt lists\n");
+      return 3;
+    }
+  }
+#endif
   try {
     for (auto& command : registry) {
       std::istringstream words(command.path);
