@@ -104,6 +104,29 @@ TEST(TrainConfig, RejectsBadValues) {
   EXPECT_NE(error_of(base, {"novalue"}).find("key=value"), std::string::npos);
 }
 
+TEST(TrainConfig, LearningRateSchedule) {
+  std::string base = "[data]\npaths = \"d\"\n[train]\nsteps = 100\nwarmup_steps = 10\n";
+  auto cosine = parse_train_config(base, "c.toml");
+  EXPECT_EQ(cosine.schedule, LrShape::cosine);
+  EXPECT_EQ(cosine.to_json()["train"]["schedule"], "cosine");
+  auto wsd = parse_train_config(base + "schedule = \"wsd\"\ndecay_fraction = 0.25\n", "c.toml");
+  EXPECT_EQ(wsd.schedule, LrShape::wsd);
+  EXPECT_EQ(wsd.decay_steps(), 25u);
+  EXPECT_EQ(wsd.to_json()["train"]["schedule"], "wsd");
+  EXPECT_EQ(parse_train_config(base, "c.toml", {{"train.schedule=wsd"}}).schedule, LrShape::wsd);
+  EXPECT_EQ(error_of(base + "schedule = \"linear\"\n"),
+            "config.toml: 'train.schedule' must be \"cosine\" or \"wsd\", got \"linear\"");
+  EXPECT_NE(error_of(base + "decay_fraction = 0\n").find("train.decay_fraction' must be in (0, 1]"),
+            std::string::npos);
+  EXPECT_NE(error_of(base + "decay_fraction = 1.5\n").find("train.decay_fraction"),
+            std::string::npos);
+  // The decay and the warm-up must fit in the run.
+  EXPECT_EQ(error_of(base + "schedule = \"wsd\"\ndecay_fraction = 0.95\n"),
+            "config.toml: 'train.decay_fraction' gives a decay of 95 steps, which with the "
+            "warm-up's 10 exceeds train.steps (100)");
+  EXPECT_EQ(error_of(base + "decay_fraction = 0.95\n"), "");  // cosine has no decay phase
+}
+
 TEST(TrainConfig, JsonRoundTrip) {
   auto c = parse_train_config(kToml, "c.toml");
   auto again = train_config_from_json(c.to_json(), "c.toml");

@@ -107,6 +107,23 @@ Field string_field(std::string key, std::string TrainConfig::*member) {
           [member](const TrainConfig& c) { return nlohmann::json(c.*member); }};
 }
 
+Field shape_name_field() {
+  const std::string key = "train.schedule";
+  return {key,
+          [key](TrainConfig& c, const nlohmann::json& v, const std::string& where) {
+            if (v == "cosine") {
+              c.schedule = LrShape::cosine;
+            } else if (v == "wsd") {
+              c.schedule = LrShape::wsd;
+            } else {
+              wrong_type(where, key, "\"cosine\" or \"wsd\"", v);
+            }
+          },
+          [](const TrainConfig& c) {
+            return nlohmann::json(c.schedule == LrShape::wsd ? "wsd" : "cosine");
+          }};
+}
+
 const std::vector<Field>& fields() {
   static const std::vector<Field> all = [] {
     std::vector<Field> f;
@@ -139,6 +156,8 @@ const std::vector<Field>& fields() {
     f.push_back(number_field("train.lr", &TrainConfig::lr));
     f.push_back(number_field("train.min_lr", &TrainConfig::min_lr));
     f.push_back(count_field("train.warmup_steps", &TrainConfig::warmup_steps));
+    f.push_back(shape_name_field());
+    f.push_back(number_field("train.decay_fraction", &TrainConfig::decay_fraction));
     f.push_back(number_field("train.weight_decay", &TrainConfig::weight_decay));
     f.push_back(number_field("train.beta1", &TrainConfig::beta1));
     f.push_back(number_field("train.beta2", &TrainConfig::beta2));
@@ -172,6 +191,14 @@ void validate(const TrainConfig& c, const std::string& where) {
           fmt::format("must be between 0 and train.lr ({})", c.lr));
   require(c.warmup_steps <= c.steps, "train.warmup_steps",
           fmt::format("must not exceed train.steps ({})", c.steps));
+  require(c.decay_fraction > 0 && c.decay_fraction <= 1, "train.decay_fraction",
+          "must be in (0, 1]");
+  if (c.schedule == LrShape::wsd) {
+    require(c.warmup_steps + c.decay_steps() <= c.steps, "train.decay_fraction",
+            fmt::format("gives a decay of {} steps, which with the warm-up's {} exceeds "
+                        "train.steps ({})",
+                        c.decay_steps(), c.warmup_steps, c.steps));
+  }
   require(c.weight_decay >= 0, "train.weight_decay", "must be >= 0");
   require(c.beta1 >= 0 && c.beta1 < 1, "train.beta1", "must be in [0, 1)");
   require(c.beta2 >= 0 && c.beta2 < 1, "train.beta2", "must be in [0, 1)");
@@ -308,6 +335,10 @@ nlohmann::json TrainConfig::to_json() const {
   }
   json["mixing"] = mixing;
   return json;
+}
+
+uint64_t TrainConfig::decay_steps() const {
+  return std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(decay_fraction * steps)));
 }
 
 TrainConfig train_config_from_json(const nlohmann::json& json, const std::filesystem::path& name) {

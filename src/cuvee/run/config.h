@@ -4,8 +4,9 @@
 //   seed = 1                     # model init and sampling
 //   [data]    paths = ["data/domains"]   # domain folders or folders of domains (cwd-relative)
 //   [model]   context, width, depth, heads    (vocab size comes from the data's tokenizer)
-//   [train]   steps, batch_size, lr, min_lr, warmup_steps, weight_decay, beta1, beta2, eps,
-//             grad_clip, eval_every, eval_sequences, save_every, threads, device
+//   [train]   steps, batch_size, lr, min_lr, warmup_steps, schedule, decay_fraction,
+//             weight_decay, beta1, beta2, eps, grad_clip, eval_every, eval_sequences,
+//             save_every, threads, device
 //   [mixing]  policy = "natural" | "uniform" | "temperature" | "fixed" | ..., and the policy's
 //             parameters (validated by the policy, see mixing/policy.h)
 //
@@ -43,6 +44,10 @@ struct ModelShape {
   double flops_per_token() const;
 };
 
+// The learning rate's shape after the warm-up (train/schedule.h): cosine decay over the rest of
+// the run, or warmup-stable-decay (constant, then a linear decay over the final steps).
+enum class LrShape { cosine, wsd };
+
 struct TrainConfig {
   std::filesystem::path file;  // the TOML file read ("" when built in code)
   std::string run;
@@ -54,6 +59,8 @@ struct TrainConfig {
   double lr = 1e-3;
   double min_lr = 1e-4;
   uint64_t warmup_steps = 100;
+  LrShape schedule = LrShape::cosine;
+  double decay_fraction = 0.2;  // wsd: the fraction of `steps` over which the rate decays
   double weight_decay = 0.1;
   double beta1 = 0.9;
   double beta2 = 0.95;
@@ -69,6 +76,8 @@ struct TrainConfig {
 
   // Every setting, as nested JSON (the same keys as the TOML file).
   nlohmann::json to_json() const;
+  // wsd: the steps of the final decay, decay_fraction of `steps` rounded, at least 1.
+  uint64_t decay_steps() const;
 };
 
 // Reads a TOML config and applies overrides "section.key=value" (value parsed as a TOML value,

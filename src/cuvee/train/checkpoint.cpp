@@ -15,9 +15,20 @@ constexpr int kFormatVersion = 1;
 
 // Settings that a resumed run must share with the checkpoint: each changes what a step computes.
 const char* const kFixedSettings[] = {
-    "seed",        "model",        "train.steps",        "train.batch_size",
-    "train.lr",    "train.min_lr", "train.warmup_steps", "train.weight_decay",
-    "train.beta1", "train.beta2",  "train.eps",          "train.grad_clip",
+    "seed",
+    "model",
+    "train.steps",
+    "train.batch_size",
+    "train.lr",
+    "train.min_lr",
+    "train.warmup_steps",
+    "train.schedule",
+    "train.decay_fraction",
+    "train.weight_decay",
+    "train.beta1",
+    "train.beta2",
+    "train.eps",
+    "train.grad_clip",
     "mixing",
 };
 

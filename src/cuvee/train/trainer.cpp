@@ -118,7 +118,7 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
   auto optimizer = make_optimizer(model, config);
   auto parameters = model->parameters();
   MixedSampler sampler(data.train_windows(), config.seed);
-  LrSchedule schedule{config.lr, config.min_lr, config.warmup_steps, config.steps};
+  const LrSchedule schedule = lr_schedule(config);
 
   const fs::path checkpoint_path = options.out / kCheckpointFile;
   RunState state;
