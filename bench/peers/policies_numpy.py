@@ -1,5 +1,7 @@
-"""Peer of bench_mixing_policies: the ODM (paper, Exp3) update of SPEC §2.1 written plainly
-with NumPy, one step at a time as a training loop would call it. Prints `us_per_step X`.
+"""Peer of bench_mixing_policies: the ODM update in the paper's Exp3 form (Albalak et al.
+2023, "Efficient Online Data Mixing For Language Model Pre-Training", arXiv 2312.02406, §3;
+docs/online_mixing.md, "ODM", gives the equations) written plainly with NumPy, one step at a
+time as a training loop would call it. Prints `us_per_step X`.
 
 usage: policies_numpy.py K STEPS
 """

@@ -1,5 +1,5 @@
-// The observation table that laws are fitted to (DESIGN.md): CSV, one row per evaluation of
-// one proxy run,
+// The observation table that laws are fitted to (docs/laws.md, "The observation table"; its
+// place among the formats is docs/formats.md): CSV, one row per evaluation of one proxy run,
 //
 //   run,step,p.<domain>...,loss.<domain>...[,params][,other columns]
 //

@@ -1,5 +1,7 @@
 // The mixture that minimises the weighted predicted loss Σ_i c_i·L_i(r, S) of a fitted law at
-// a target step S, within per-domain floors and caps (SPEC.md §1.1).
+// a target step S, within per-domain floors and caps: the mixture optimisation of BiMix (Ge et al.
+// 2024, "BiMix: Bivariate Data Mixing Law for Language Model Pretraining", arXiv 2405.14908),
+// extended to the other laws. docs/laws.md ("Optimising the mixture") derives the solution below.
 //
 // BiMix is convex and separable: the KKT conditions give r_j(λ) = (c_j·α_j·G_j/λ)^(1/(1+α_j))
 // with G_j = A_j(B_j/S^β_j + C_j), clipped to [floor_j, cap_j], and one multiplier λ found by

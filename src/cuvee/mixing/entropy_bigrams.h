@@ -1,4 +1,5 @@
-// Bigram counts for the entropy proxies (SPEC.md §1.2), in bounded memory.
+// Bigram counts for the entropy proxies of BiMix §4 (Ge et al. 2024, arXiv 2405.14908;
+// docs/entropy.md gives the measures), in bounded memory.
 //
 // Exact while the distinct bigrams fit: an open-addressing hash table of (x << 32 | x', count).
 // Past `max_exact` distinct bigrams the counts become a linear sketch: every bigram's count

@@ -1,6 +1,7 @@
-// Token counts of domains, from which the entropy proxies are computed (SPEC.md §1.2), and
-// their file (docs/entropy.md). A domain's train tokens are cut into windows of the model's
-// context length; unigrams count every token, bigrams every adjacent pair inside a window.
+// Token counts of domains, from which the entropy proxies of BiMix §4 are computed (Ge et al.
+// 2024, arXiv 2405.14908), and their file (docs/entropy.md). A domain's train tokens are cut
+// into windows of the model's context length; unigrams count every token, bigrams every
+// adjacent pair inside a window.
 // `--shard i/N` counts windows [i·W/N, (i+1)·W/N) of every domain, so shards are disjoint
 // and their counts add up to exactly those of one pass.
 #pragma once

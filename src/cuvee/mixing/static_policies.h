@@ -1,4 +1,5 @@
-// The static recipes of SPEC §2.4 as policies whose weights never change:
+// The static recipes every comparison includes as its baselines, as policies whose weights
+// never change (docs/training.md, "Mixing: the Policy seam"):
 //
 //   natural      r_i ∝ n_i, the training tokens of domain i
 //   uniform      r_i = 1/K

@@ -1,5 +1,5 @@
 // Velocitune (Luo et al. 2024, arXiv 2411.14318): proportions steered by each domain's
-// learning velocity towards a target loss (SPEC §2.3).
+// learning velocity towards a target loss (docs/online_mixing.md, "Velocitune").
 //
 // The first evaluation (observe_eval) gives ℓ_init; every later evaluation at least `every`
 // steps after the last update computes

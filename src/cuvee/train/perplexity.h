@@ -1,4 +1,6 @@
-// Perplexity scoring (SPEC §3.3): how well a reference GPT, a cuvee checkpoint, predicts each
+// Perplexity scoring, the perplexity-filtering peer in the comparison of Sachdeva et al. 2024
+// ("How to Train Data-Efficient LLMs", arXiv 2402.09668; docs/selection.md, "Perplexity
+// scoring and the GPT embedder"): how well a reference GPT, a cuvee checkpoint, predicts each
 // document. The score is the document's mean next-token negative log-likelihood in nats,
 // log(perplexity): lower is more predictable. Comparable to the training and held-out losses
 // of metrics.jsonl, which are means of the same quantity over training windows.
