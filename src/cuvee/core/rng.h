@@ -21,6 +21,7 @@ enum class Stream : uint64_t {
   kModelInit = 5,
   kLawStarts = 6,
   kDensityHash = 7,
+  kDerivedDomain = 8,
   kTest = 99,
 };
 

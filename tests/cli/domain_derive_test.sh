@@ -1,0 +1,34 @@
+# cuvee domain shuffle and cuvee domain cap on an imported domain: what they print, what they
+# write (train and held-out documents, manifest), determinism by seed, and their errors.
+source "$(dirname "$0")/lib.sh" "$1"
+
+make_jsonl alpha 120
+"$CUVEE" -q import --domain alpha --heldout 0.1 --out data alpha.jsonl >/dev/null
+tokens() { python3 -c "import json,sys;m=json.load(open(sys.argv[1]+'/manifest.json'));print(m[sys.argv[2]]['tokens'], m[sys.argv[2]]['documents'], m['name'])" "$@"; }
+
+out=$("$CUVEE" -q domain shuffle --data data/alpha --name noise --seed 3 --out derived/noise)
+[[ $out == *"domain noise"* ]] || fail "shuffle printed: $out"
+[ "$(tokens derived/noise train)" = "$(tokens data/alpha train | sed 's/alpha$/noise/')" ] ||
+  fail "shuffle changed the training split's size"
+[ "$(tokens derived/noise heldout)" = "$(tokens data/alpha heldout | sed 's/alpha$/noise/')" ] ||
+  fail "shuffle changed the held-out split's size"
+cmp -s data/alpha/train.bin derived/noise/train.bin && fail "shuffle left the tokens in order"
+"$CUVEE" -q domain shuffle --data data/alpha --name noise --seed 3 --out derived/again >/dev/null
+cmp -s derived/noise/train.bin derived/again/train.bin || fail "same seed, other tokens"
+cmp -s derived/noise/train.idx data/alpha/train.idx || fail "shuffle moved document boundaries"
+
+"$CUVEE" -q domain cap --data data/alpha --train-tokens 300 --out derived/capped >/dev/null
+read -r kept _ name <<<"$(tokens derived/capped train)"
+[ "$kept" = 300 ] || fail "cap kept $kept training tokens, not 300"
+[ "$name" = alpha ] || fail "cap renamed the domain to $name"
+cmp -s data/alpha/heldout.bin derived/capped/heldout.bin || fail "cap changed the held-out split"
+# A capped domain trains and samples like any other.
+"$CUVEE" -q sample --data derived/capped derived/noise --weights uniform --steps 4 --batch 2 \
+  --seq 16 >/dev/null || fail "the derived domains do not sample"
+
+expect_error "is the input domain itself" "$CUVEE" -q domain shuffle --data data/alpha --name a \
+  --out data/alpha
+expect_error "manifest" "$CUVEE" -q domain cap --data nowhere --train-tokens 5 --out x
+expect_error "train-tokens" "$CUVEE" -q domain cap --data data/alpha --train-tokens 0 --out y
+expect_error "name" "$CUVEE" -q domain shuffle --data data/alpha --out z
+echo ok
