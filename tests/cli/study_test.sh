@@ -39,13 +39,21 @@ s = json.load(open("out/summary.json"))
 names = [r["name"] for r in s["recipes"]]
 assert names == ["natural", "uniform", "entropy", "bimix", "odm", "ado", "velocitune", "density",
                  "perplexity"], names
+assert s["targets"] == ["alpha", "beta", "gamma"], s["targets"]
+assert abs(sum(s["natural_weights"].values()) - 1) < 1e-12, s["natural_weights"]
 for r in s["recipes"]:
-    assert math.isfinite(r["avg_eval_loss"]), r
+    assert math.isfinite(r["balanced_score"]), r
+    assert math.isfinite(r["natural_weighted_score"]), r
     for d in ("alpha", "beta", "gamma"):
         assert math.isfinite(r["eval_loss." + d]), (r, d)
-    assert r["steps_to_uniform_final"] is None or 0 < r["steps_to_uniform_final"] <= 20, r
-uniform = next(r for r in s["recipes"] if r["name"] == "uniform")
-assert uniform["steps_to_uniform_final"] == 20
+    for baseline in ("natural", "uniform"):
+        v = r["versus"][baseline]
+        assert v["verdict"] == "one seed" and v["ci95_low"] is None, (r, baseline)
+        assert len(v["diffs"]) == 1 and math.isfinite(v["mean"]), (r, baseline)
+        assert v["steps_to_final"] is None or 0 < v["steps_to_final"] <= 20, (r, baseline)
+for baseline in ("natural", "uniform"):
+    own = next(r for r in s["recipes"] if r["name"] == baseline)["versus"][baseline]
+    assert own["mean"] == 0 and own["steps_to_final"] == 20, own
 for key in ("extrapolation_rel_error", "r2_log", "later_steps_rel_error"):
     assert math.isfinite(s["bimix"][key]), key
 assert set(s["velocitune_targets"]) == {"alpha", "beta", "gamma"}
@@ -80,4 +88,6 @@ expect_error "did you mean 'scales.demo.steps'" "$CUVEE" study typo.toml --out e
 printf 'data = "data"\ntrain = "tiny.toml"\n[scales.demo]\nsteps = 20\neval_every = 10\n' >short.toml
 expect_error "the proxy window (30 steps" "$CUVEE" study short.toml --out elsewhere
 expect_error "no scale 'small'" "$CUVEE" study study.toml --scale small --out elsewhere
+printf 'data = "data"\ntrain = "tiny.toml"\ntargets = ["alhpa"]\n[scales.demo]\nsteps = 20\n' >badtarget.toml
+expect_error "did you mean 'alpha'" "$CUVEE" study badtarget.toml --out elsewhere
 echo "study: ok"

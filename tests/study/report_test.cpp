@@ -20,9 +20,13 @@ ReportData data() {
   d.scale = "demo";
   d.config = "examples/localpile.toml";
   d.domains = {"code", "mail"};
-  d.recipes = {summarise_recipe("uniform", {run(5)}), summarise_recipe("odm", {run(4.5)}),
-               summarise_recipe("natural", {run(5.5)})};
-  compare_with_uniform(d.recipes);
+  std::vector<uint64_t> tokens = {1, 1};
+  Scoring scoring({"code", "mail"}, tokens, {}, "study.toml");
+  d.recipes = {summarise_recipe("uniform", {run(5)}, scoring),
+               summarise_recipe("odm", {run(4.5)}, scoring),
+               summarise_recipe("natural", {run(5.5)}, scoring)};
+  compare_with_baselines(d.recipes, {"natural", "uniform"}, 1024);
+  d.targets = {"code", "mail"};
   d.trajectories["odm"] = run(4.5);
   d.mixtures = {{"uniform", {0.5, 0.5}}, {"bimix", {0.6, 0.4}}};
   d.bimix = BimixQuality{0.012, 0.95, 0.02, {{"natural", {{5.1, 5.0}, {6.9, 7.0}}}}};
@@ -35,9 +39,17 @@ TEST(Report, HasEverySection) {
   for (const char* id : {"results", "curves", "trajectories", "bimix", "notes"}) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   }
-  EXPECT_NE(html.find("Best recipe: <b>odm</b>"), std::string::npos);
+  EXPECT_NE(html.find("Lowest balanced score: <b>odm</b>"), std::string::npos);
+  // The headline states the verdict against both baselines; one seed says so.
+  EXPECT_NE(html.find("-1.0000 against natural (one seed); -0.5000 against uniform (one seed)"),
+            std::string::npos);
+  EXPECT_NE(html.find("no difference here is tested against seed noise"), std::string::npos);
   EXPECT_NE(html.find("<tr class=\"best\"><td>odm</td>"), std::string::npos);
-  EXPECT_NE(html.find("<td>-10.00%</td><td>100 of 100</td><td>0%</td>"), std::string::npos);
+  // Odm (6 at step 50, 4.5 at 100) reaches natural's final 5.5 at step 66.7 and uniform's 5 at
+  // 83.3, interpolated; 1024 tokens a step.
+  EXPECT_NE(html.find("<td>-0.5000</td><td>one seed</td><td>67 (33% saved; 0.07M tokens)</td>"
+                      "<td>83 (17% saved; 0.09M tokens)</td>"),
+            std::string::npos);
   EXPECT_NE(html.find("Held-out loss per domain"), std::string::npos);
   EXPECT_NE(html.find("<td><b>3.500</b></td>"), std::string::npos);  // odm's code loss, lowest
   EXPECT_NE(html.find("1.20%"), std::string::npos);                  // extrapolation error

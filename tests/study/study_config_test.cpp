@@ -11,6 +11,7 @@ const char* kGood = R"(
 data = "data"
 train = "examples/demo_model.toml"
 recipes = ["natural", "uniform", "odm"]
+targets = ["code", "mail"]
 [bimix]
 proxy_measures = ["shannon"]
 proxy_fraction = 0.4
@@ -42,6 +43,7 @@ TEST(StudyConfig, ReadsEveryField) {
   EXPECT_EQ(config.data, "data");
   EXPECT_EQ(config.train, "examples/demo_model.toml");
   EXPECT_EQ(config.recipes, (std::vector<std::string>{"natural", "uniform", "odm"}));
+  EXPECT_EQ(config.targets, (std::vector<std::string>{"code", "mail"}));
   EXPECT_EQ(config.bimix_proxy_measures, std::vector<std::string>{"shannon"});
   EXPECT_DOUBLE_EQ(config.proxy_fraction, 0.4);
   EXPECT_DOUBLE_EQ(config.odm_epsilon_reference_steps, 100000);
@@ -105,6 +107,10 @@ TEST(StudyConfig, RefusesBadValues) {
             std::string::npos);
   EXPECT_NE(error_of(head + "recipes = [\"uniform\", \"bimix\"]\n[scales.demo]\nsteps = 100\n")
                 .find("needs 'natural'"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "targets = []\n[scales.demo]\nsteps = 100\n").find("targets"),
+            std::string::npos);
+  EXPECT_NE(error_of(head + "targets = [1]\n[scales.demo]\nsteps = 100\n").find("targets"),
             std::string::npos);
   EXPECT_NE(error_of(head + "[scales.demo]\nsteps = 5\n").find("steps ≥ 10"), std::string::npos);
   EXPECT_NE(error_of(head + "[scales.demo]\nsteps = 100\neval_every = 200\n").find("eval_every"),

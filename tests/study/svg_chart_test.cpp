@@ -49,6 +49,10 @@ TEST(SvgChart, OtherCharts) {
   auto bars = bar_chart(axes, {{"odm", 4.1, 0.05, true}, {"uniform", 4.3, 0, false}});
   EXPECT_EQ(count(bars, "<rect"), 3u);  // background and two bars
   EXPECT_NE(bars.find("4.1000"), std::string::npos);
+  // Bars near 4 do not start at 0: the axis says it is cut.
+  EXPECT_NE(bars.find("axis cut: starts at"), std::string::npos);
+  auto from_zero = bar_chart(axes, {{"a", 0.01, 0, false}, {"b", 0.3, 0, false}});
+  EXPECT_EQ(from_zero.find("axis cut"), std::string::npos);
   // Empty input still gives a valid chart.
   EXPECT_NE(line_chart(axes, {}).find("</svg>"), std::string::npos);
 }

@@ -33,62 +33,84 @@ const RecipeSummary* find_recipe(const ReportData& data, const std::string& name
   return nullptr;
 }
 
+// "better than natural (−0.0291, 95% CI −0.0395 … −0.0187)" and the like, for one baseline.
+std::string verdict_text(const RecipeSummary& recipe, const std::string& baseline) {
+  auto it = recipe.versus.find(baseline);
+  if (it == recipe.versus.end()) return "";
+  const auto& c = it->second.balanced;
+  if (!c.ci95_low) return fmt::format("{:+.4f} against {} (one seed)", c.mean, baseline);
+  std::string verdict = c.verdict == "indistinguishable" ? "indistinguishable from " + baseline
+                                                         : c.verdict + " than " + baseline;
+  return fmt::format("{} ({:+.4f}, 95% CI {:+.4f} … {:+.4f})", verdict, c.mean, *c.ci95_low,
+                     *c.ci95_high);
+}
+
 std::string headline(const ReportData& data, const RecipeSummary& best) {
-  const RecipeSummary* uniform = find_recipe(data, "uniform");
-  std::string text =
-      fmt::format("<p class=\"headline\">Best recipe: <b>{}</b>, average held-out loss {}",
-                  escape_html(best.name), number(best.avg_eval_loss));
-  if (uniform != nullptr && best.name != "uniform") {
-    text += fmt::format(" against uniform's {} ({:+.2f}%)", number(uniform->avg_eval_loss),
-                        100 * (best.avg_eval_loss / uniform->avg_eval_loss - 1));
-    if (best.steps_to_uniform_final) {
-      text +=
-          fmt::format("; it reached uniform's final loss at step {} of {} ({:.0f}% fewer steps)",
-                      *best.steps_to_uniform_final, best.final_step,
-                      100.0 * (1.0 - static_cast<double>(*best.steps_to_uniform_final) /
-                                         static_cast<double>(best.final_step)));
+  std::string text = fmt::format("<p class=\"headline\">Lowest balanced score: <b>{}</b>, {}",
+                                 escape_html(best.name), number(best.balanced));
+  std::vector<std::string> verdicts;
+  for (const char* baseline : {"natural", "uniform"}) {
+    if (best.name != baseline && best.versus.contains(baseline)) {
+      verdicts.push_back(escape_html(verdict_text(best, baseline)));
     }
   }
-  if (best.final_avg_per_seed.size() < 2) {
+  if (!verdicts.empty()) text += ": " + fmt::format("{}", fmt::join(verdicts, "; "));
+  if (best.balanced_per_seed.size() < 2) {
     text +=
-        ". One seed per recipe: differences are not tested against seed noise (use "
+        ". One seed per recipe: no difference here is tested against seed noise (use "
         "<code>--scale small</code>)";
+  } else {
+    text += fmt::format(". Paired over {} seeds (same initialisation and data order)",
+                        best.balanced_per_seed.size());
   }
   return text + ".</p>\n";
 }
 
+std::string paired_cell(const RecipeSummary& recipe, const std::string& baseline) {
+  auto it = recipe.versus.find(baseline);
+  if (it == recipe.versus.end() || recipe.name == baseline) return "<td>–</td><td>–</td>";
+  const auto& c = it->second.balanced;
+  std::string interval =
+      c.ci95_low ? fmt::format("{:+.4f} [{:+.4f}, {:+.4f}]", c.mean, *c.ci95_low, *c.ci95_high)
+                 : fmt::format("{:+.4f}", c.mean);
+  return fmt::format("<td>{}</td><td>{}</td>", interval, escape_html(c.verdict));
+}
+
+std::string steps_cell(const RecipeSummary& recipe, const std::string& baseline) {
+  auto it = recipe.versus.find(baseline);
+  if (it == recipe.versus.end()) return "<td>–</td>";
+  if (!it->second.steps_to_final) return "<td>never</td>";
+  const double steps = *it->second.steps_to_final;
+  return fmt::format("<td>{:.0f} ({:.0f}% saved; {:.2f}M tokens)</td>", steps,
+                     100.0 * (1.0 - steps / static_cast<double>(recipe.final_step)),
+                     *it->second.tokens_to_final / 1e6);
+}
+
 std::string results_table(const ReportData& data, const RecipeSummary& best) {
-  const RecipeSummary* uniform = find_recipe(data, "uniform");
-  std::string html =
-      "<section id=\"results\"><h2>Results</h2>\n<table><tr><th>recipe</th>"
-      "<th>avg held-out loss</th><th>± std (seeds)</th><th>vs uniform</th>"
-      "<th>steps to uniform's final loss</th><th>steps saved</th><th>verdict</th>"
-      "</tr>\n";
+  std::string html = fmt::format(
+      "<section id=\"results\"><h2>Results</h2>\n<p class=\"muted\">Scored on {}.</p>\n"
+      "<table><tr><th>recipe</th><th>balanced score</th><th>± std (seeds)</th>"
+      "<th>natural-weighted</th><th>vs natural: mean diff [95% CI]</th><th>verdict</th>"
+      "<th>vs uniform: mean diff [95% CI]</th><th>verdict</th>"
+      "<th>steps to natural's final</th><th>steps to uniform's final</th></tr>\n",
+      escape_html(fmt::format("{}", fmt::join(data.targets, ", "))));
   for (const auto& recipe : data.recipes) {
-    std::string steps = "never", saved = "–";
-    if (recipe.steps_to_uniform_final) {
-      steps = fmt::format("{} of {}", *recipe.steps_to_uniform_final, recipe.final_step);
-      saved = fmt::format("{:.0f}%",
-                          100.0 * (1.0 - static_cast<double>(*recipe.steps_to_uniform_final) /
-                                             static_cast<double>(recipe.final_step)));
-    }
-    html += fmt::format(
-        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
-        "tr>\n",
-        recipe.name == best.name ? " class=\"best\"" : "", escape_html(recipe.name),
-        number(recipe.avg_eval_loss),
-        recipe.final_avg_per_seed.size() > 1 ? number(recipe.avg_eval_loss_std) : "–",
-        uniform != nullptr
-            ? fmt::format("{:+.2f}%", 100 * (recipe.avg_eval_loss / uniform->avg_eval_loss - 1))
-            : "–",
-        steps, saved, escape_html(recipe.versus_uniform));
+    html += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}{}{}{}</tr>\n",
+                        recipe.name == best.name ? " class=\"best\"" : "", escape_html(recipe.name),
+                        number(recipe.balanced),
+                        recipe.balanced_per_seed.size() > 1 ? number(recipe.balanced_std) : "–",
+                        number(recipe.natural_weighted), paired_cell(recipe, "natural"),
+                        paired_cell(recipe, "uniform"), steps_cell(recipe, "natural"),
+                        steps_cell(recipe, "uniform"));
   }
   html +=
-      "</table>\n<p class=\"muted\">Held-out loss in nats per token at the last step, the "
-      "mean over domains and seeds. \"Steps to uniform's final loss\": the first evaluation "
-      "at which the recipe's average held-out loss is at or below the uniform recipe's final "
-      "one. Verdict: better or worse than uniform only where the seeds' spreads (mean ± std) "
-      "do not overlap.</p>\n";
+      "</table>\n<p class=\"muted\">Held-out loss in nats per token at the last step. "
+      "Balanced score: the mean over the target domains, then over seeds; natural-weighted: the "
+      "targets weighted by the corpus's own token proportions. Against each baseline: the "
+      "per-seed differences of the balanced score (recipe − baseline; negative is better), "
+      "their mean and Student t 95% interval; the verdict is better or worse only where the "
+      "interval excludes 0. Steps to a baseline's final score: where the recipe's seed-mean "
+      "balanced score first reaches it, interpolated between evaluations.</p>\n";
   html += "<h3>Held-out loss per domain (lowest in bold)</h3>\n<table><tr><th>recipe</th>";
   const auto& domains = data.recipes.front().domains;
   for (const auto& domain : domains) html += "<th>" + escape_html(domain) + "</th>";
@@ -112,12 +134,12 @@ std::string results_table(const ReportData& data, const RecipeSummary& best) {
   std::vector<const RecipeSummary*> sorted;
   for (const auto& recipe : data.recipes) sorted.push_back(&recipe);
   std::sort(sorted.begin(), sorted.end(),
-            [](auto* a, auto* b) { return a->avg_eval_loss < b->avg_eval_loss; });
+            [](auto* a, auto* b) { return a->balanced < b->balanced; });
   for (const auto* recipe : sorted) {
-    bars.push_back({recipe->name, recipe->avg_eval_loss, recipe->avg_eval_loss_std,
-                    recipe->name == best.name});
+    bars.push_back(
+        {recipe->name, recipe->balanced, recipe->balanced_std, recipe->name == best.name});
   }
-  Axes axes{"Final average held-out loss (lower is better)", "loss (nats/token)", "", 960,
+  Axes axes{"Final balanced score (lower is better)", "loss (nats/token)", "", 960,
             80 + 28 * static_cast<int>(bars.size())};
   return html + bar_chart(axes, bars) + "</section>\n";
 }
@@ -126,12 +148,12 @@ std::string curves_section(const ReportData& data) {
   std::vector<Series> series;
   for (size_t i = 0; i < data.recipes.size(); ++i) {
     Series s{data.recipes[i].name, palette(i), {}, data.recipes[i].name == "uniform"};
-    for (const auto& point : data.recipes[i].mean_curve) {
-      if (point.step > 0) s.points.emplace_back(static_cast<double>(point.step), point.avg);
+    for (const auto& point : data.recipes[i].balanced_curve) {
+      if (point.step > 0) s.points.emplace_back(static_cast<double>(point.step), point.mean);
     }
     series.push_back(std::move(s));
   }
-  Axes axes{"Average held-out loss during training", "step", "loss (nats/token)", 960, 420};
+  Axes axes{"Balanced score during training (seed mean)", "step", "loss (nats/token)", 960, 420};
   // The first evaluations dwarf the differences that matter; a second chart shows the second
   // half of training.
   std::vector<Series> late = series;
@@ -220,7 +242,7 @@ std::string render_report(const ReportData& data) {
   } else {
     const RecipeSummary* best = &data.recipes.front();
     for (const auto& recipe : data.recipes) {
-      if (recipe.avg_eval_loss < best->avg_eval_loss) best = &recipe;
+      if (recipe.balanced < best->balanced) best = &recipe;
     }
     html += headline(data, *best);
     html += results_table(data, *best);

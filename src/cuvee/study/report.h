@@ -25,7 +25,8 @@ struct BimixQuality {
 struct ReportData {
   std::string scale;
   std::string config;
-  std::vector<RecipeSummary> recipes;             // compare_with_uniform() already applied
+  std::vector<RecipeSummary> recipes;             // compare_with_baselines() already applied
+  std::vector<std::string> targets;               // the scored domains (study/scoring.h)
   std::map<std::string, RunCurves> trajectories;  // online policy → its first seed's run
   // Static mixtures by recipe (natural, uniform, entropy, bimix, ...), over `domains`.
   std::vector<std::string> domains;

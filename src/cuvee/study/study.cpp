@@ -29,6 +29,7 @@
 #include "cuvee/study/report.h"
 #include "cuvee/study/run_key.h"
 #include "cuvee/study/schedules.h"
+#include "cuvee/study/scoring.h"
 #include "cuvee/study/summary.h"
 
 namespace cuvee::study {
@@ -46,6 +47,7 @@ struct StudyDomain {
   fs::path folder;
   uint64_t train_documents = 0;
   uint64_t heldout_documents = 0;
+  uint64_t train_tokens = 0;
 };
 
 std::vector<StudyDomain> study_domains(const fs::path& data) {
@@ -56,7 +58,7 @@ std::vector<StudyDomain> study_domains(const fs::path& data) {
       if (!fs::exists(manifest_path(entry.path()))) continue;
       auto manifest = read_domain_manifest(entry.path());
       domains.push_back({entry.path().filename().string(), entry.path(), manifest.train.documents,
-                         manifest.heldout.documents});
+                         manifest.heldout.documents, manifest.train.tokens});
     }
   }
   if (domains.size() < 2) {
@@ -104,7 +106,12 @@ class Study {
         scale_name_(options.scale),
         out_(options.out) {
     domains_ = study_domains(config.data);
-    for (const auto& d : domains_) domain_names_.push_back(d.name);
+    std::vector<uint64_t> train_tokens;
+    for (const auto& d : domains_) {
+      domain_names_.push_back(d.name);
+      train_tokens.push_back(d.train_tokens);
+    }
+    scoring_.emplace(domain_names_, train_tokens, config.targets, config.source);
     train_text_ = read_file(config.train);
     // The training config as the uniform run's trainer reads it (every run has its model and
     // length): the study's other steps take the model's context from it.
@@ -508,9 +515,12 @@ class Study {
       if (recipe == "odm" || recipe == "ado" || recipe == "velocitune") {
         data.trajectories[recipe] = curves.front();
       }
-      data.recipes.push_back(summarise_recipe(recipe, curves));
+      data.recipes.push_back(summarise_recipe(recipe, curves, *scoring_));
     }
-    compare_with_uniform(data.recipes);
+    compare_with_baselines(data.recipes, {"natural", "uniform"},
+                           static_cast<double>(shared_config_.batch_size) *
+                               static_cast<double>(shared_config_.model.context));
+    data.targets = scoring_->targets();
     data.mixtures.emplace_back(
         "uniform", std::vector<double>(domain_names_.size(), 1.0 / domain_names_.size()));
     if (runs.contains("natural")) {
@@ -526,6 +536,11 @@ class Study {
     summary["steps"] = scale_.steps;
     summary["seeds"] = scale_.seeds;
     summary["domains"] = domain_names_;
+    summary["targets"] = scoring_->targets();
+    summary["natural_weights"] = nlohmann::json::object();
+    for (size_t t = 0; t < scoring_->targets().size(); ++t) {
+      summary["natural_weights"][scoring_->targets()[t]] = scoring_->natural_weights()[t];
+    }
     summary["recipes"] = nlohmann::json::array();
     for (const auto& recipe : data.recipes) summary["recipes"].push_back(recipe_json(recipe));
     if (data.bimix) {
@@ -547,6 +562,7 @@ class Study {
   fs::path out_;
   std::vector<StudyDomain> domains_;
   std::vector<std::string> domain_names_;
+  std::optional<Scoring> scoring_;  // set in the constructor, once the domains are known
   std::string train_text_;
   TrainConfig shared_config_;
   uint64_t proxy_steps_ = 0;

@@ -152,8 +152,8 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     fail("{}:{}: {}", source.string(), e.source().begin.line, e.description());
   }
   check_keys(root,
-             {"data", "train", "recipes", "entropy_measure", "entropy_estimator", "bimix", "odm",
-              "selection", "scales"},
+             {"data", "train", "recipes", "targets", "entropy_measure", "entropy_estimator",
+              "bimix", "odm", "selection", "scales"},
              "", source);
   StudyConfig config;
   config.source = source;
@@ -174,7 +174,7 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     }
   }
   if (std::find(config.recipes.begin(), config.recipes.end(), "uniform") == config.recipes.end()) {
-    fail("{}: recipes: 'uniform' is required (steps_to_uniform_final compares with it)",
+    fail("{}: recipes: 'uniform' is required (every recipe is compared with it)",
          source.string());
   }
   for (const char* needs : {"bimix", "velocitune", "perplexity"}) {
@@ -186,6 +186,12 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
       fail("{}: recipes: '{}' needs 'natural' (its proxy run or reference model)", source.string(),
            needs);
     }
+  }
+  // Checked against the data's domains when the study opens them (study/scoring.h).
+  config.targets = string_list(root, "targets", "targets", source, {});
+  if (root.get("targets") != nullptr && config.targets.empty()) {
+    fail("{}: targets: expected at least one domain (leave it out to score every domain)",
+         source.string());
   }
   config.entropy_measure =
       string_value(root, "entropy_measure", "entropy_measure", source, "conditional");

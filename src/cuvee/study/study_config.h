@@ -28,6 +28,8 @@ struct StudyConfig {
   std::filesystem::path data;    // localpile: domains/ (and tokenizer.model)
   std::filesystem::path train;   // the training config every recipe shares
   std::vector<std::string> recipes;
+  // The domains the summary scores (study/scoring.h); empty: every domain of the data.
+  std::vector<std::string> targets;
   std::string entropy_measure = "conditional";
   // How the entropy mixtures estimate entropy: "miller-madow" (the plug-in estimate plus its
   // first-order bias, (m − 1)/(2N)) unless the config says "plug-in" (docs/entropy.md).

@@ -6,13 +6,24 @@
 #include "cuvee/core/error.h"
 
 namespace cuvee::study {
+namespace {
 
-RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCurves>& seeds) {
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+}  // namespace
+
+RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCurves>& seeds,
+                               const Scoring& scoring) {
   if (seeds.empty()) fail("recipe {}: no runs to summarise", name);
   RecipeSummary summary;
   summary.name = name;
   summary.domains = seeds[0].domains;
   const auto& steps_of = seeds[0].evals;
+  if (steps_of.empty()) fail("recipe {}: its first run has no evaluation", name);
   for (size_t s = 0; s < seeds.size(); ++s) {
     const auto& run = seeds[s];
     if (run.domains != summary.domains) {
@@ -22,58 +33,81 @@ RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCur
       fail("recipe {}: seed run {} has {} evaluations, the first {}", name, s, run.evals.size(),
            steps_of.size());
     }
-    summary.final_avg_per_seed.push_back(run.evals.back().avg);
+    summary.balanced_per_seed.push_back(scoring.balanced(run.evals.back().loss));
+    summary.natural_weighted_per_seed.push_back(scoring.natural_weighted(run.evals.back().loss));
   }
   const double n = static_cast<double>(seeds.size());
   for (size_t e = 0; e < steps_of.size(); ++e) {
-    EvalPoint mean{steps_of[e].step, 0, std::vector<double>(summary.domains.size(), 0)};
+    RecipeSummary::CurvePoint point{steps_of[e].step, 0, INFINITY, -INFINITY};
     for (size_t s = 0; s < seeds.size(); ++s) {
-      const auto& point = seeds[s].evals[e];
-      if (point.step != mean.step) {
+      const auto& eval = seeds[s].evals[e];
+      if (eval.step != point.step) {
         fail("recipe {}: seed run {} evaluates at step {} where the first run evaluates at {}",
-             name, s, point.step, mean.step);
+             name, s, eval.step, point.step);
       }
-      mean.avg += point.avg / n;
-      for (size_t d = 0; d < mean.loss.size(); ++d) mean.loss[d] += point.loss[d] / n;
+      double score = scoring.balanced(eval.loss);
+      point.mean += score / n;
+      point.low = std::min(point.low, score);
+      point.high = std::max(point.high, score);
     }
-    summary.mean_curve.push_back(std::move(mean));
+    summary.balanced_curve.push_back(point);
   }
-  summary.final_step = summary.mean_curve.back().step;
-  summary.avg_eval_loss = summary.mean_curve.back().avg;
-  summary.eval_loss = summary.mean_curve.back().loss;
+  summary.eval_loss.assign(summary.domains.size(), 0);
+  for (const auto& run : seeds) {
+    for (size_t d = 0; d < summary.domains.size(); ++d) {
+      summary.eval_loss[d] += run.evals.back().loss[d] / n;
+    }
+  }
+  summary.final_step = steps_of.back().step;
+  summary.balanced = mean_of(summary.balanced_per_seed);
+  summary.natural_weighted = mean_of(summary.natural_weighted_per_seed);
   if (seeds.size() > 1) {
     double squares = 0;
-    for (double x : summary.final_avg_per_seed) {
-      squares += (x - summary.avg_eval_loss) * (x - summary.avg_eval_loss);
+    for (double x : summary.balanced_per_seed) {
+      squares += (x - summary.balanced) * (x - summary.balanced);
     }
-    summary.avg_eval_loss_std = std::sqrt(squares / (n - 1));
+    summary.balanced_std = std::sqrt(squares / (n - 1));
   }
   return summary;
 }
 
-void compare_with_uniform(std::vector<RecipeSummary>& recipes) {
-  auto uniform = std::find_if(recipes.begin(), recipes.end(),
-                              [](const RecipeSummary& r) { return r.name == "uniform"; });
-  if (uniform == recipes.end()) fail("the study has no uniform recipe to compare with");
-  const double target = uniform->avg_eval_loss;
-  const double target_std = uniform->avg_eval_loss_std;
-  const bool spread = uniform->final_avg_per_seed.size() > 1;
-  for (auto& recipe : recipes) {
-    recipe.steps_to_uniform_final.reset();
-    for (const auto& point : recipe.mean_curve) {
-      if (point.avg <= target) {
-        recipe.steps_to_uniform_final = point.step;
-        break;
-      }
+std::optional<double> step_reaching(const std::vector<RecipeSummary::CurvePoint>& curve,
+                                    double target) {
+  for (size_t i = 0; i < curve.size(); ++i) {
+    if (curve[i].mean > target) continue;
+    if (i == 0) return static_cast<double>(curve[0].step);
+    const auto& before = curve[i - 1];
+    const double fraction = (before.mean - target) / (before.mean - curve[i].mean);
+    return static_cast<double>(before.step) +
+           fraction * static_cast<double>(curve[i].step - before.step);
+  }
+  return std::nullopt;
+}
+
+void compare_with_baselines(std::vector<RecipeSummary>& recipes,
+                            const std::vector<std::string>& baselines, double tokens_per_step) {
+  for (const auto& name : baselines) {
+    auto baseline = std::find_if(recipes.begin(), recipes.end(),
+                                 [&](const RecipeSummary& r) { return r.name == name; });
+    if (baseline == recipes.end()) {
+      if (name == "uniform") fail("the study has no uniform recipe to compare with");
+      continue;
     }
-    if (!spread || recipe.final_avg_per_seed.size() < 2) {
-      recipe.versus_uniform = "one seed";
-    } else if (recipe.avg_eval_loss + recipe.avg_eval_loss_std < target - target_std) {
-      recipe.versus_uniform = "better";
-    } else if (recipe.avg_eval_loss - recipe.avg_eval_loss_std > target + target_std) {
-      recipe.versus_uniform = "worse";
-    } else {
-      recipe.versus_uniform = "within spread";
+    // Copies: `recipes` is written below, the baseline among them.
+    const std::vector<double> scores = baseline->balanced_per_seed;
+    const double final_score = baseline->balanced;
+    for (auto& recipe : recipes) {
+      if (recipe.balanced_per_seed.size() != scores.size()) {
+        fail("recipe {} has {} seeds, the baseline {} {}", recipe.name,
+             recipe.balanced_per_seed.size(), name, scores.size());
+      }
+      BaselineComparison comparison;
+      comparison.balanced = compare_paired(recipe.balanced_per_seed, scores);
+      comparison.steps_to_final = step_reaching(recipe.balanced_curve, final_score);
+      if (comparison.steps_to_final) {
+        comparison.tokens_to_final = *comparison.steps_to_final * tokens_per_step;
+      }
+      recipe.versus[name] = std::move(comparison);
     }
   }
 }
@@ -81,23 +115,31 @@ void compare_with_uniform(std::vector<RecipeSummary>& recipes) {
 nlohmann::json recipe_json(const RecipeSummary& recipe) {
   nlohmann::json json;
   json["name"] = recipe.name;
-  json["seeds"] = recipe.final_avg_per_seed.size();
-  json["avg_eval_loss"] = recipe.avg_eval_loss;
-  json["avg_eval_loss_std"] = recipe.avg_eval_loss_std;
-  json["avg_eval_loss_per_seed"] = recipe.final_avg_per_seed;
+  json["seeds"] = recipe.balanced_per_seed.size();
+  json["balanced_score"] = recipe.balanced;
+  json["balanced_score_std"] = recipe.balanced_std;
+  json["balanced_score_per_seed"] = recipe.balanced_per_seed;
+  json["natural_weighted_score"] = recipe.natural_weighted;
+  json["natural_weighted_score_per_seed"] = recipe.natural_weighted_per_seed;
   for (size_t d = 0; d < recipe.domains.size(); ++d) {
     json["eval_loss." + recipe.domains[d]] = recipe.eval_loss[d];
   }
   json["final_step"] = recipe.final_step;
-  if (recipe.steps_to_uniform_final) {
-    json["steps_to_uniform_final"] = *recipe.steps_to_uniform_final;
-    json["steps_saved_vs_uniform"] = 1.0 - static_cast<double>(*recipe.steps_to_uniform_final) /
-                                               static_cast<double>(recipe.final_step);
-  } else {
-    json["steps_to_uniform_final"] = nullptr;
-    json["steps_saved_vs_uniform"] = nullptr;
+  json["versus"] = nlohmann::json::object();
+  for (const auto& [baseline, comparison] : recipe.versus) {
+    nlohmann::json entry = paired_json(comparison.balanced);
+    if (comparison.steps_to_final) {
+      entry["steps_to_final"] = *comparison.steps_to_final;
+      entry["tokens_to_final"] = *comparison.tokens_to_final;
+      entry["steps_saved"] =
+          1.0 - *comparison.steps_to_final / static_cast<double>(recipe.final_step);
+    } else {
+      entry["steps_to_final"] = nullptr;
+      entry["tokens_to_final"] = nullptr;
+      entry["steps_saved"] = nullptr;
+    }
+    json["versus"][baseline] = std::move(entry);
   }
-  json["versus_uniform"] = recipe.versus_uniform;
   return json;
 }
 

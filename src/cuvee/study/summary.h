@@ -1,44 +1,70 @@
-// The study's results per recipe, from its runs' held-out losses: the final average loss (mean
-// and spread over seeds), the final loss per domain, and how many steps it took to reach the
-// uniform recipe's final loss.
+// The study's results per recipe, from its runs' held-out losses scored over the config's
+// targets (scoring.h): each seed's final balanced and natural-weighted scores, their mean and
+// spread, the final loss per domain, the seed-mean balanced score per evaluation, and against
+// each baseline (natural, uniform) the paired per-seed comparison and the steps and tokens it
+// took to reach the baseline's final score.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cuvee/run/metrics.h"
+#include "cuvee/study/paired_comparison.h"
+#include "cuvee/study/scoring.h"
 
 namespace cuvee::study {
+
+// A recipe against one baseline run with the same seeds.
+struct BaselineComparison {
+  PairedComparison balanced;  // final balanced score, recipe − baseline, per seed
+  // Where the recipe's seed-mean balanced score first reaches the baseline's final one,
+  // interpolated linearly between evaluations (nullopt: never); tokens = steps × tokens/step.
+  std::optional<double> steps_to_final, tokens_to_final;
+};
 
 struct RecipeSummary {
   std::string name;
   std::vector<std::string> domains;
-  std::vector<double> final_avg_per_seed;  // each seed's last eval_loss
-  double avg_eval_loss = 0;                // their mean
-  double avg_eval_loss_std = 0;            // their sample standard deviation (0 for one seed)
-  std::vector<double> eval_loss;           // per domain: the seeds' mean final loss
-  std::vector<EvalPoint> mean_curve;       // per evaluation step: the mean over seeds
+  std::vector<double> balanced_per_seed;          // each seed's final balanced score
+  std::vector<double> natural_weighted_per_seed;  // each seed's final natural-weighted score
+  double balanced = 0;                            // their means over seeds
+  double balanced_std = 0;  // the balanced scores' sample standard deviation (0 for one seed)
+  double natural_weighted = 0;
+  std::vector<double> eval_loss;  // per domain: the seeds' mean final loss
+  // Per evaluation step: the seed-mean balanced score, and the band of the seeds around it.
+  struct CurvePoint {
+    uint64_t step = 0;
+    double mean = 0, low = 0, high = 0;
+  };
+  std::vector<CurvePoint> balanced_curve;
   uint64_t final_step = 0;
-  // First evaluation step whose mean loss is ≤ the uniform recipe's final mean loss.
-  std::optional<uint64_t> steps_to_uniform_final;
-  // "better" / "worse" than uniform when the seeds' spreads (mean ± std) do not overlap,
-  // "within spread" when they do, "one seed" when there is no spread to judge by.
-  std::string versus_uniform;
+  std::map<std::string, BaselineComparison> versus;  // by baseline recipe
 };
 
-// Summarises one recipe's runs (one per seed, same evaluation steps).
-RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCurves>& seeds);
+// Summarises one recipe's runs (one per seed, same evaluation steps, the domains of `scoring`).
+RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCurves>& seeds,
+                               const Scoring& scoring);
 
-// Fills steps_to_uniform_final and versus_uniform of every recipe against the one named
-// "uniform" (which must be among them).
-void compare_with_uniform(std::vector<RecipeSummary>& recipes);
+// The first step at which `curve` is at or below `target`, interpolated linearly between the
+// evaluation before and the one that reaches it; nullopt when it never does.
+std::optional<double> step_reaching(const std::vector<RecipeSummary::CurvePoint>& curve,
+                                    double target);
 
-// {"name", "seeds", "avg_eval_loss", "avg_eval_loss_std", "avg_eval_loss_per_seed",
-//  "eval_loss.<domain>"..., "steps_to_uniform_final", "steps_saved_vs_uniform", "versus_uniform"}
+// Fills `versus` of every recipe for each of `baselines` that is among them ("uniform" must
+// be); every recipe must have the baseline's number of seeds.
+void compare_with_baselines(std::vector<RecipeSummary>& recipes,
+                            const std::vector<std::string>& baselines, double tokens_per_step);
+
+// {"name", "seeds", "balanced_score", "balanced_score_std", "balanced_score_per_seed",
+//  "natural_weighted_score", "natural_weighted_score_per_seed", "eval_loss.<domain>"...,
+//  "final_step", "versus": {"<baseline>": {"diffs", "mean", "sd", "ci95_low", "ci95_high",
+//  "verdict", "steps_to_final", "tokens_to_final", "steps_saved"}}}
 nlohmann::json recipe_json(const RecipeSummary& recipe);
 
 }  // namespace cuvee::study

@@ -293,9 +293,17 @@ std::string bar_chart(const Axes& axes, const std::vector<Bar>& bars) {
           px(bar.value - bar.error), px(bar.value + bar.error), y + h / 2, y + h / 2);
     }
   }
+  // Bars that start above 0 exaggerate differences; the axis says it is cut, at its start.
+  std::string x_label = axes.x_label;
+  if (frame.x0 > 0) {
+    x_label += fmt::format(" (axis cut: starts at {}, not 0)", tick_label(frame.x0));
+    svg += fmt::format(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#c00\" "
+        "font-weight=\"bold\">//</text>\n",
+        label_width, axes.height - kBottom + 4);
+  }
   svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" fill=\"#222\">{}</text>\n",
-                     (label_width + axes.width - 30) / 2.0, axes.height - 8,
-                     escape_html(axes.x_label));
+                     (label_width + axes.width - 30) / 2.0, axes.height - 8, escape_html(x_label));
   return svg + "</svg>\n";
 }
 
