@@ -1,7 +1,9 @@
 // Entropy proxies: the measures on hand-counted streams, windows, shards, proportions.
 #include "cuvee/mixing/entropy.h"
 
+#include <bit>
 #include <cmath>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -135,6 +137,55 @@ void expect_shards_add_up(const BigramLimits& limits, bool expect_hashed) {
   }
   expect_same_counts(merged, whole);
   EXPECT_EQ(whole.windows, (200003 + 96) / 97);
+}
+
+// The counts against a plain std::map count of the same windows, in both modes (speed work on
+// the counting must keep every count).
+void expect_counts_of_a_plain_count(const BigramLimits& limits) {
+  const uint64_t vocab = 40000, length = 1000;
+  auto tokens = zipf_stream(400000, vocab);
+  EntropyCountOptions options;
+  options.context_length = length;
+  options.limits = limits;
+  auto counts = count(tokens, vocab, options);
+  std::map<uint64_t, uint64_t> bigrams;
+  std::vector<uint64_t> unigrams(vocab), firsts(vocab);
+  for (size_t start = 0; start < tokens.size(); start += length) {
+    const size_t end = std::min(tokens.size(), start + length);
+    for (size_t i = start; i < end; ++i) {
+      ++unigrams[tokens[i]];
+      if (i + 1 < end) {
+        ++firsts[tokens[i]];
+        ++bigrams[BigramCounts::key(tokens[i], tokens[i + 1])];
+      }
+    }
+  }
+  EXPECT_EQ(counts.unigrams, unigrams);
+  EXPECT_EQ(counts.firsts, firsts);
+  const bool hashed = bigrams.size() > limits.max_exact;
+  ASSERT_EQ(counts.bigrams->hashed(), hashed);
+  std::map<uint64_t, uint64_t> expected;
+  const int shift = 64 - std::countr_zero(limits.buckets);
+  for (const auto& [key, c] : bigrams) expected[hashed ? mix64(key) >> shift : key] += c;
+  auto entries = counts.bigrams->sorted_entries();
+  EXPECT_EQ(entries,
+            (std::vector<std::pair<uint64_t, uint64_t>>(expected.begin(), expected.end())));
+  double sum_c_log_c = 0, n = 0;
+  for (const auto& [key, c] : expected) {
+    sum_c_log_c += static_cast<double>(c) * std::log(static_cast<double>(c));
+    n += static_cast<double>(c);
+  }
+  EXPECT_NEAR(counts.bigrams->entropy(), std::log(n) - sum_c_log_c / n, 1e-12);
+  ::testing::Test::RecordProperty("distinct", std::to_string(bigrams.size()));
+}
+
+TEST(Entropy, CountsAreThoseOfAPlainCount) {
+  expect_counts_of_a_plain_count({});
+}
+
+TEST(Entropy, HashedCountsAreThoseOfAPlainCount) {
+  // The switch to buckets comes part-way through the stream.
+  expect_counts_of_a_plain_count({50000, 1 << 16});
 }
 
 TEST(Entropy, ShardsAddUpToOnePassExactly) {
