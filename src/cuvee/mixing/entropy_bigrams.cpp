@@ -1,6 +1,7 @@
 #include "cuvee/mixing/entropy_bigrams.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 
@@ -36,7 +37,7 @@ BigramCounts::BigramCounts(BigramLimits limits) : limits_(limits) {
   if (!std::has_single_bit(limits_.buckets) || limits_.buckets < 2) {
     fail("bigram limits: buckets must be a power of 2 (at least 2), got {}", limits_.buckets);
   }
-  slots_.assign(kInitialCapacity, Slot{kEmpty, 0});
+  slots_ = HugeArray<Slot>(kInitialCapacity, Slot{kEmpty, 0});
   shift_ = 64 - std::countr_zero(kInitialCapacity);
   bucket_shift_ = 64 - std::countr_zero(limits_.buckets);
 }
@@ -55,9 +56,10 @@ void BigramCounts::add(uint64_t key, uint64_t count) {
 }
 
 void BigramCounts::add_each(std::span<const uint64_t> keys) {
-  // Prefetch the slot of the key 16 inserts ahead; a prefetch is only a hint, so one made
-  // stale by a growth of the table or the switch to buckets costs nothing but the miss.
-  constexpr size_t kAhead = 16;
+  // Prefetch the slot of the key 64 inserts ahead (enough misses in flight to cover memory's
+  // latency); a prefetch is only a hint, so one made stale by a growth of the table or the
+  // switch to buckets costs nothing but the miss.
+  constexpr size_t kAhead = 64;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (i + kAhead < keys.size()) {
       uint64_t ahead = keys[i + kAhead];
@@ -94,25 +96,40 @@ void BigramCounts::insert_exact(uint64_t key, uint64_t count) {
 }
 
 void BigramCounts::grow() {
-  std::vector<Slot> old(slots_.size() * 2, Slot{kEmpty, 0});
+  HugeArray<Slot> old(slots_.size() * 2, Slot{kEmpty, 0});
   old.swap(slots_);
   shift_ -= 1;
-  uint64_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.key == kEmpty) continue;
-    uint64_t slot = mix64(s.key) >> shift_;
+  const uint64_t mask = slots_.size() - 1;
+  // The old slots are read in order but land at random in the new table: each insert's home
+  // slot is prefetched kAhead inserts before it is written (without, a table of millions of
+  // entries rehashes at one memory miss per entry).
+  constexpr size_t kAhead = 64;
+  std::array<std::pair<Slot, uint64_t>, kAhead> pending;
+  size_t queued = 0;
+  auto place = [&](const Slot& s, uint64_t slot) {
     while (slots_[slot].key != kEmpty) slot = (slot + 1) & mask;
     slots_[slot] = s;
+  };
+  for (const Slot& s : old) {
+    if (s.key == kEmpty) continue;
+    const uint64_t home = mix64(s.key) >> shift_;
+    __builtin_prefetch(&slots_[home], 1);
+    auto& entry = pending[queued++ % kAhead];
+    if (queued > kAhead) place(entry.first, entry.second);
+    entry = {s, home};
+  }
+  for (size_t i = queued > kAhead ? queued - kAhead : 0; i < queued; ++i) {
+    place(pending[i % kAhead].first, pending[i % kAhead].second);
   }
 }
 
 void BigramCounts::switch_to_hashed() {
-  buckets_.assign(limits_.buckets, 0);
+  buckets_ = HugeArray<uint64_t>(limits_.buckets, 0);
   for (const Slot& s : slots_) {
     if (s.key != kEmpty) buckets_[bucket(s.key)] += s.count;
   }
   hashed_ = true;
-  std::vector<Slot>().swap(slots_);
+  slots_ = HugeArray<Slot>();
   size_ = 0;
 }
 

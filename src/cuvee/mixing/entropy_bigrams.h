@@ -14,6 +14,8 @@
 #include <span>
 #include <vector>
 
+#include "cuvee/core/huge_array.h"
+
 namespace cuvee {
 
 struct BigramLimits {
@@ -39,6 +41,10 @@ class BigramCounts {
   // Distinct keys (exact) or non-zero buckets (hashed).
   uint64_t entries() const;
   uint64_t total() const { return total_; }
+  // Bytes the counts occupy now (the exact table or the buckets).
+  uint64_t table_bytes() const {
+    return hashed_ ? buckets_.size() * sizeof(uint64_t) : slots_.size() * sizeof(Slot);
+  }
   // −Σ p log p (nats) of the counts as they are: bigrams, or buckets once hashed.
   double entropy() const;
   // Every (key or bucket, count) with count > 0, ascending by key or bucket.
@@ -63,11 +69,11 @@ class BigramCounts {
     uint64_t key;
     uint64_t count;
   };
-  std::vector<Slot> slots_;
+  HugeArray<Slot> slots_;
   uint64_t size_ = 0;
   int shift_ = 0;  // 64 − log2(capacity)
   // Hashed mode.
-  std::vector<uint64_t> buckets_;
+  HugeArray<uint64_t> buckets_;
   int bucket_shift_ = 0;
 };
 
