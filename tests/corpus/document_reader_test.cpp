@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
 #include "cuvee/core/error.h"
 #include "support/temp_dir.h"
 
@@ -112,6 +116,64 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"WhitespaceOnly", "{\"text\": \"  \\n \"}", "empty document", "empty document"},
         BadCase{"EmptyText", "{\"text\": \"\"}", "empty document", "empty document"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// What the text of a JSON line is, or that it is bad, as nlohmann::json (a strict, complete
+// parser) reads it: the reference validate_document() must agree with, whatever parser it uses.
+std::optional<std::string> reference_text(const std::string& line, const std::string& key) {
+  try {
+    auto object = nlohmann::json::parse(line);
+    if (!object.is_object()) return std::nullopt;
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+TEST(DocumentReader, JsonLinesReadAsAStrictParserReadsThem) {
+  const std::vector<std::string> lines = {
+      R"({"text": "plain"})",
+      R"({"text":"tab\tnew\nline \"quoted\" back\\slash \/ \b\f\r"})",
+      R"({"text": "caf\u00e9 \u20ac \ud83d\ude00 \u0041"})",
+      "{\"text\": \"raw caf\xc3\xa9 \xf0\x9f\x98\x80\"}",
+      R"({"id": 7, "meta": {"text": "nested, not this"}, "text": "outer", "n": [1, 2.5e3, -0]})",
+      R"({"text": "first", "text": "duplicate key: the last one"})",
+      R"(  {"text": "spaces around"}   )",
+      R"({"text": "x"} trailing)",
+      R"({"text": "x"}{"text": "y"})",
+      R"({"text": "lone high \ud800"})",
+      R"({"text": "lone low \udc00 surrogate"})",
+      R"({"text": "bad escape \q"})",
+      R"({"text": "short \u12"})",
+      "{\"text\": \"raw control \x01 char\"}",
+      R"({"text": "unterminated)",
+      R"({"text": })",
+      R"({"text": "a",})",
+      R"({text: "unquoted key"})",
+      R"({"text": 'single quotes'})",
+      R"({"text": "big", "n": 123456789012345678901234567890})",
+      R"({"text": "deep", "d": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]})",
+      R"({"text": null})",
+      R"({"text": true})",
+      R"({"text": "nan", "n": NaN})",
+      R"({"text": "leading zero", "n": 01})",
+      R"("just a string")",
+      R"([{"text": "in an array"}])",
+      R"({})",
+      "{\"text\": \"embedded \\u0000 nul\"}",
+  };
+  for (const auto& line : lines) {
+    auto expected = reference_text(line, "text");
+    auto got = validate_document({line, true, 0, 1}, "in.jsonl", "text");
+    if (expected) {
+      EXPECT_EQ(got.error, "") << line;
+      EXPECT_EQ(got.text, *expected) << line;
+    } else {
+      EXPECT_NE(got.error, "") << line << " gave text '" << got.text << "'";
+    }
+  }
+}
 
 TEST(DocumentReader, TextKeyIsConfigurable) {
   RawDocument doc{"{\"content\": \"hello\", \"id\": 3}", true, 0, 1};
