@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+
+#include <simdjson.h>
 
 #include <nlohmann/json.hpp>
 
@@ -159,55 +162,128 @@ bool DocumentReader::next_batch(std::vector<RawDocument>& batch, size_t max_byte
   return !batch.empty();
 }
 
+namespace {
+
+// nlohmann::json's names of the JSON types, as the error messages have always used them.
+const char* json_type_name(simdjson::dom::element_type type) {
+  switch (type) {
+    case simdjson::dom::element_type::ARRAY:
+      return "array";
+    case simdjson::dom::element_type::OBJECT:
+      return "object";
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE:
+      return "number";
+    case simdjson::dom::element_type::STRING:
+      return "string";
+    case simdjson::dom::element_type::BOOL:
+      return "boolean";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
+  }
+  return "value";
+}
+
+void check_not_empty(ValidatedDocument& result, const std::string& where) {
+  if (result.text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
+    result.error = fmt::format("{}: empty document", where);
+    result.reason = "empty document";
+  }
+}
+
+// The same checks as validate_document's, through nlohmann::json (valid UTF-8 already).
+ValidatedDocument validate_with_nlohmann(const RawDocument& doc, const std::string& where,
+                                         const std::string& text_key) {
+  ValidatedDocument result;
+  nlohmann::json object;
+  try {
+    object = nlohmann::json::parse(doc.payload);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
+    result.error = fmt::format("{}: malformed JSON: {}", where, e.what());
+    result.reason = "malformed JSON";
+    return result;
+  }
+  auto it = object.is_object() ? object.find(text_key) : object.end();
+  if (!object.is_object()) {
+    result.error = fmt::format("{}: expected a JSON object, found {}", where, object.type_name());
+    result.reason = "not a JSON object";
+  } else if (it == object.end()) {
+    result.error =
+        fmt::format("{}: no '{}' field (name the text field with --text-key)", where, text_key);
+    result.reason = "missing text field";
+  } else if (!it->is_string()) {
+    result.error =
+        fmt::format("{}: field '{}' is {}, expected a string", where, text_key, it->type_name());
+    result.reason = "text not a string";
+  } else {
+    result.text = it->get<std::string>();
+    check_not_empty(result, where);
+  }
+  return result;
+}
+
+}  // namespace
+
 ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file,
                                     const std::string& text_key) {
   ValidatedDocument result;
   auto where = [&] { return fmt::format("{}:{}", file.string(), doc.line); };
-  // Checked on the raw payload so that a JSON line with bad bytes is reported as bad UTF-8,
-  // not as malformed JSON.
-  size_t bad = find_invalid_utf8(doc.payload);
-  if (bad != std::string_view::npos) {
+  auto bad_utf8 = [&](size_t bad) {
     result.error = fmt::format("{}: invalid UTF-8 at byte {} of the {}", where(), bad,
                                doc.json ? "line" : "document");
     result.reason = "invalid UTF-8";
     return result;
-  }
+  };
   if (doc.json) {
-    nlohmann::json object;
-    try {
-      object = nlohmann::json::parse(doc.payload);
-    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
-      result.error = fmt::format("{}: malformed JSON: {}", where(), e.what());
+    // simdjson's DOM parser reads the whole line (so trailing garbage is an error, as with any
+    // strict parser) and validates its UTF-8 as it goes, so good lines need no pass of their
+    // own. A line with bad bytes is reported as bad UTF-8, not as malformed JSON, whichever of
+    // the two the parser noticed first. One parser per thread: it keeps its buffers.
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (auto error = parser.parse(doc.payload.data(), doc.payload.size()).get(root); error) {
+      if (size_t bad = find_invalid_utf8(doc.payload); bad != std::string_view::npos) {
+        return bad_utf8(bad);
+      }
+      // simdjson's DOM holds no integer beyond 64 bits; JSON allows them, so a line it cannot
+      // read a number of goes to nlohmann::json (which reads them as doubles), once.
+      if (error == simdjson::NUMBER_ERROR) return validate_with_nlohmann(doc, where(), text_key);
+      result.error = fmt::format("{}: malformed JSON: {}", where(), simdjson::error_message(error));
       result.reason = "malformed JSON";
       return result;
     }
-    if (!object.is_object()) {
+    if (root.type() != simdjson::dom::element_type::OBJECT) {
       result.error =
-          fmt::format("{}: expected a JSON object, found {}", where(), object.type_name());
+          fmt::format("{}: expected a JSON object, found {}", where(), json_type_name(root.type()));
       result.reason = "not a JSON object";
       return result;
     }
-    auto it = object.find(text_key);
-    if (it == object.end()) {
+    // The last field of that name counts, as when the object is read into a map.
+    std::optional<simdjson::dom::element> text;
+    for (auto field : simdjson::dom::object(root)) {
+      if (field.key == text_key) text = field.value;
+    }
+    if (!text) {
       result.error =
           fmt::format("{}: no '{}' field (name the text field with --text-key)", where(), text_key);
       result.reason = "missing text field";
       return result;
     }
-    if (!it->is_string()) {
+    if (text->type() != simdjson::dom::element_type::STRING) {
       result.error = fmt::format("{}: field '{}' is {}, expected a string", where(), text_key,
-                                 it->type_name());
+                                 json_type_name(text->type()));
       result.reason = "text not a string";
       return result;
     }
-    result.text = it->get<std::string>();
+    result.text = std::string_view(*text);
   } else {
+    if (size_t bad = find_invalid_utf8(doc.payload); bad != std::string_view::npos) {
+      return bad_utf8(bad);
+    }
     result.text = doc.payload;
   }
-  if (result.text.find_first_not_of(" \t\r\n\f\v") == std::string::npos) {
-    result.error = fmt::format("{}: empty document", where());
-    result.reason = "empty document";
-  }
+  check_not_empty(result, where());
   return result;
 }
 
