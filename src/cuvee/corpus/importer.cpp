@@ -20,8 +20,8 @@ namespace {
 constexpr uint64_t kHeldoutSalt = 0x6375766565686c64ULL;  // "cuveehld"
 
 struct EncodedDocument {
-  std::vector<int32_t> tokens;
-  std::string error;  // "file:line: what is wrong" when the document is bad
+  std::vector<uint8_t> bytes;  // the tokens as the token file stores them
+  std::string error;           // "file:line: what is wrong" when the document is bad
   std::string reason;
   bool heldout = false;
 };
@@ -76,7 +76,15 @@ ImportReport import_domain(const ImportOptions& options) {
   while (true) {
     batch.clear();
     if (!reader.next_batch(batch, options.batch_bytes)) break;
-    encoded.assign(batch.size(), {});
+    // Each slot keeps its buffer from the batch before: a batch's megabytes, freed and
+    // allocated again, would come back from the kernel as fresh pages, faulted in one by one.
+    encoded.resize(std::max(encoded.size(), batch.size()));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      encoded[i].bytes.clear();
+      encoded[i].error.clear();
+      encoded[i].reason.clear();
+      encoded[i].heldout = false;
+    }
     // Validated and encoded on every thread; results land in input order.
     parallel_for(batch.size(), threads, 1, [&](uint64_t i) {
       auto doc =
@@ -87,17 +95,22 @@ ImportReport import_domain(const ImportOptions& options) {
         return;
       }
       encoded[i].heldout = is_heldout(doc.text, options.heldout);
-      tokenizer->encode(doc.text, encoded[i].tokens);
-      encoded[i].tokens.push_back(info.eos_id);
+      thread_local std::vector<int32_t> tokens;
+      tokens.clear();
+      tokenizer->encode(doc.text, tokens);
+      tokens.push_back(info.eos_id);
+      // Converted to the file's bytes here, on the workers: the writing thread only writes.
+      (encoded[i].heldout ? heldout : train).encode(tokens, encoded[i].bytes);
     });
-    for (auto& doc : encoded) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const auto& doc = encoded[i];
       if (!doc.error.empty()) {
         if (!options.skip_bad)
           fail("{} (use --skip-bad to skip such documents and count them)", doc.error);
         ++skipped[doc.reason];
         continue;
       }
-      (doc.heldout ? heldout : train).add_document(doc.tokens);
+      (doc.heldout ? heldout : train).add_encoded(doc.bytes);
     }
     progress.advance(reader.bytes_read() - report.bytes_read);
     report.bytes_read = reader.bytes_read();

@@ -88,33 +88,58 @@ IndexedDatasetWriter::IndexedDatasetWriter(const std::filesystem::path& prefix, 
 IndexedDatasetWriter::~IndexedDatasetWriter() = default;
 
 void IndexedDatasetWriter::add_document(std::span<const int32_t> tokens) {
-  if (tokens.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    fail("{}: document {} has {} tokens, more than a sequence length (int32) holds",
-         prefix_.string(), lengths_.size(), tokens.size());
-  }
   buffer_.clear();
-  switch (dtype_) {
-    case DType::kUInt8:
-    case DType::kUInt16: {
-      int32_t limit = dtype_ == DType::kUInt8 ? 255 : 65535;
+  encode(tokens, buffer_);
+  add_encoded(buffer_);
+}
+
+void IndexedDatasetWriter::encode(std::span<const int32_t> tokens,
+                                  std::vector<uint8_t>& out) const {
+  const size_t start = out.size();
+  out.resize(start + tokens.size() * dtype_size(dtype_));
+  uint8_t* bytes = out.data() + start;
+  // The range check is one pass (so the conversion loops vectorise); the error names the first
+  // id out of range.
+  auto check = [&](int32_t limit) {
+    int32_t low = 0, high = 0;
+    for (int32_t t : tokens) {
+      low = std::min(low, t);
+      high = std::max(high, t);
+    }
+    if (low < 0 || high > limit) {
       for (int32_t t : tokens) {
         if (t < 0 || t > limit) {
           fail("{}: token id {} does not fit {}", prefix_.string(), t, dtype_name(dtype_));
         }
-        if (dtype_ == DType::kUInt8) {
-          buffer_.push_back(static_cast<uint8_t>(t));
-        } else {
-          append(buffer_, static_cast<uint16_t>(t));
-        }
+      }
+    }
+  };
+  switch (dtype_) {
+    case DType::kUInt8:
+      check(255);
+      for (size_t i = 0; i < tokens.size(); ++i) bytes[i] = static_cast<uint8_t>(tokens[i]);
+      break;
+    case DType::kUInt16:
+      check(65535);
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        const auto t = static_cast<uint16_t>(tokens[i]);
+        std::memcpy(bytes + 2 * i, &t, 2);
       }
       break;
-    }
     default:
-      for (int32_t t : tokens) append(buffer_, t);
+      std::memcpy(bytes, tokens.data(), tokens.size() * sizeof(int32_t));
   }
-  bin_->write(buffer_.data(), buffer_.size());
-  lengths_.push_back(static_cast<int32_t>(tokens.size()));
-  tokens_ += tokens.size();
+}
+
+void IndexedDatasetWriter::add_encoded(std::span<const uint8_t> bytes) {
+  const uint64_t count = bytes.size() / dtype_size(dtype_);
+  if (count > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+    fail("{}: document {} has {} tokens, more than a sequence length (int32) holds",
+         prefix_.string(), lengths_.size(), count);
+  }
+  bin_->write(bytes.data(), bytes.size());
+  lengths_.push_back(static_cast<int32_t>(count));
+  tokens_ += count;
 }
 
 void IndexedDatasetWriter::commit() {

@@ -57,6 +57,11 @@ class IndexedDatasetWriter {
 
   // One document, written as one sequence. Ids must fit the dtype.
   void add_document(std::span<const int32_t> tokens);
+  // The bytes `tokens` take in this writer's file, appended to `out` (an id that does not fit
+  // the dtype is an error naming the file). Thread-safe: documents can be encoded in parallel
+  // and then added in order with add_encoded().
+  void encode(std::span<const int32_t> tokens, std::vector<uint8_t>& out) const;
+  void add_encoded(std::span<const uint8_t> bytes);
   // Writes the index and renames both files into place.
   void commit();
 
