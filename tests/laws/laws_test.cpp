@@ -5,6 +5,7 @@
 
 #include "cuvee/core/error.h"
 #include "cuvee/laws/law.h"
+#include "cuvee/laws/law_evaluator.h"
 #include "cuvee/laws/law_factory.h"
 
 namespace cuvee {
@@ -53,6 +54,31 @@ TEST_P(LawGradients, MatchCentralDifferences) {
     double numeric = (law->predict(theta, xu) - law->predict(theta, xd)) / 2e-7;
     EXPECT_NEAR(gr[j], numeric, 1e-5 * std::max(1.0, std::abs(numeric)))
         << GetParam().law << " proportion " << j;
+  }
+}
+
+// A fit evaluates a law through Law::evaluator(): it must give what predict and
+// predict_with_gradient give at each row, bit for bit (rows sharing proportions and steps, as
+// a table's do).
+TEST_P(LawGradients, EvaluatorGivesThePointwiseNumbersExactly) {
+  auto law = make_law(GetParam().law, context());
+  const auto& theta = GetParam().theta;
+  const size_t p = theta.size();
+  std::vector<std::vector<double>> proportions = {
+      {0.2, 0.3, 0.5}, {0.6, 0.1, 0.3}, {0.2, 0.3, 0.5}};
+  std::vector<LawInput> inputs;
+  for (double step : {1000.0, 5000.0, 1000.0, 30000.0}) {
+    for (const auto& r : proportions) inputs.push_back({r, step, 7e7});
+  }
+  auto evaluator = law->evaluator(inputs);
+  std::vector<double> values(inputs.size()), plain(inputs.size()), jacobian(inputs.size() * p);
+  evaluator->evaluate(theta, values, jacobian.data());
+  evaluator->evaluate(theta, plain, nullptr);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<double> g(p);
+    EXPECT_EQ(values[i], law->predict_with_gradient(theta, inputs[i], g)) << i;
+    EXPECT_EQ(plain[i], law->predict(theta, inputs[i])) << i;
+    for (size_t j = 0; j < p; ++j) EXPECT_EQ(jacobian[i * p + j], g[j]) << i << " " << j;
   }
 }
 
