@@ -1,10 +1,12 @@
 #include "cuvee/laws/bimix_law.h"
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "cuvee/core/error.h"
 #include "cuvee/core/rng.h"
+#include "cuvee/laws/law_evaluator.h"
 #include "cuvee/laws/small_nnls.h"
 
 namespace cuvee {
@@ -17,7 +19,57 @@ enum { kA, kAlpha, kB, kBeta, kC };
 constexpr double kAlphaGrid[] = {0.01, 0.05, 0.15, 0.4};
 constexpr double kBetaGrid[] = {0.1, 0.3, 0.5, 0.75, 1.0, 1.5};
 
+// BiMix at a table's rows: exp(−α log r) and exp(−β log s) once per distinct proportion and
+// step, then each row's prediction and gradient from them with predict_with_gradient's own
+// expressions (so the numbers are the same, bit for bit).
+class BimixEvaluator final : public LawEvaluator {
+ public:
+  BimixEvaluator(std::span<const LawInput> inputs, size_t own) {
+    std::map<double, uint32_t> proportions, steps;
+    for (const auto& x : inputs) {
+      auto index = [](std::map<double, uint32_t>& seen, std::vector<double>& logs, double v) {
+        auto [it, added] = seen.emplace(v, static_cast<uint32_t>(logs.size()));
+        if (added) logs.push_back(std::log(v));
+        return it->second;
+      };
+      r_.push_back(index(proportions, log_r_, x.proportions[own]));
+      s_.push_back(index(steps, log_s_, x.step));
+    }
+  }
+
+  void evaluate(std::span<const double> t, std::span<double> predictions,
+                double* jacobian) const override {
+    // Per thread: a fit's starts run on several threads through one evaluator.
+    thread_local std::vector<double> r_terms, s_terms;
+    r_terms.resize(log_r_.size());
+    s_terms.resize(log_s_.size());
+    for (size_t u = 0; u < log_r_.size(); ++u) r_terms[u] = std::exp(-t[kAlpha] * log_r_[u]);
+    for (size_t v = 0; v < log_s_.size(); ++v) s_terms[v] = std::exp(-t[kBeta] * log_s_[v]);
+    for (size_t i = 0; i < r_.size(); ++i) {
+      const double r_term = r_terms[r_[i]], s_term = s_terms[s_[i]];
+      const double inner = t[kB] * s_term + t[kC];
+      const double value = t[kA] * r_term * inner;
+      predictions[i] = value;
+      if (jacobian == nullptr) continue;
+      double* g = jacobian + i * 5;
+      g[kA] = r_term * inner;
+      g[kAlpha] = -log_r_[r_[i]] * value;
+      g[kB] = t[kA] * r_term * s_term;
+      g[kBeta] = -t[kA] * r_term * t[kB] * s_term * log_s_[s_[i]];
+      g[kC] = t[kA] * r_term;
+    }
+  }
+
+ private:
+  std::vector<uint32_t> r_, s_;  // per row: index of its proportion and of its step
+  std::vector<double> log_r_, log_s_;
+};
+
 }  // namespace
+
+std::unique_ptr<LawEvaluator> BimixLaw::evaluator(std::span<const LawInput> inputs) const {
+  return std::make_unique<BimixEvaluator>(inputs, own_);
+}
 
 BimixLaw::BimixLaw(LawContext context) : Law(std::move(context)) {
   if (!this->context().own_proportion) {

@@ -22,6 +22,7 @@ class BimixLaw final : public Law {
                                std::span<double> gradient) const override;
   void proportion_gradient(std::span<const double> theta, const LawInput& x,
                            std::span<double> gradient) const override;
+  std::unique_ptr<LawEvaluator> evaluator(std::span<const LawInput> inputs) const override;
   bool uses_proportions() const override { return true; }
   bool uses_step() const override { return true; }
   std::vector<int> fixed_parameters() const override { return {0}; }

@@ -16,6 +16,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
+#include "cuvee/laws/law_evaluator.h"
 
 namespace cuvee {
 namespace {
@@ -27,8 +28,7 @@ class LawResiduals final : public ceres::CostFunction {
  public:
   LawResiduals(const Law& law, std::span<const LawInput> inputs, std::span<const double> observed,
                bool log_loss)
-      : law_(law),
-        inputs_(inputs),
+      : evaluator_(law.evaluator(inputs)),
         observed_(observed),
         log_loss_(log_loss),
         parameters_(law.parameter_count()) {
@@ -38,13 +38,13 @@ class LawResiduals final : public ceres::CostFunction {
 
   bool Evaluate(double const* const* parameters, double* residuals,
                 double** jacobians) const override {
-    const size_t p = parameters_;
-    std::span<const double> theta(parameters[0], p);
+    const size_t p = parameters_, n = observed_.size();
     double* jacobian = jacobians != nullptr ? jacobians[0] : nullptr;
-    for (size_t i = 0; i < inputs_.size(); ++i) {
+    // The predictions land in `residuals` and become residuals in place.
+    evaluator_->evaluate({parameters[0], p}, {residuals, n}, jacobian);
+    for (size_t i = 0; i < n; ++i) {
       double* row = jacobian != nullptr ? jacobian + i * p : nullptr;
-      double prediction = row != nullptr ? law_.predict_with_gradient(theta, inputs_[i], {row, p})
-                                         : law_.predict(theta, inputs_[i]);
+      const double prediction = residuals[i];
       if (!std::isfinite(prediction)) return false;
       if (log_loss_) {
         if (prediction <= 0) return false;
@@ -65,8 +65,7 @@ class LawResiduals final : public ceres::CostFunction {
   }
 
  private:
-  const Law& law_;
-  std::span<const LawInput> inputs_;
+  std::unique_ptr<LawEvaluator> evaluator_;
   std::span<const double> observed_;
   bool log_loss_;
   size_t parameters_;

@@ -21,6 +21,7 @@
 namespace cuvee {
 
 class SequentialRng;
+class LawEvaluator;
 
 // Where a law is evaluated: one row of an observation table.
 struct LawInput {
@@ -69,6 +70,9 @@ class Law {
   // ∂L/∂r_j for every proportion domain j (gradient.size() == proportions.size()).
   virtual void proportion_gradient(std::span<const double> theta, const LawInput& x,
                                    std::span<double> gradient) const = 0;
+  // predict / predict_with_gradient at every one of `inputs` at once (law_evaluator.h); the
+  // inputs must outlive the evaluator.
+  virtual std::unique_ptr<LawEvaluator> evaluator(std::span<const LawInput> inputs) const;
 
   virtual bool uses_proportions() const = 0;
   virtual bool uses_step() const = 0;
