@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_common.h"
 #include "cuvee/core/json_file.h"
 #include "cuvee/core/rng.h"
 #include "cuvee/laws/law_factory.h"
@@ -70,11 +71,6 @@ nlohmann::json problems_of(const Case& c) {
                        {"starts", starts}});
   }
   return domains;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 }  // namespace
@@ -135,7 +131,10 @@ int main(int argc, char** argv) {
         times.push_back(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
       }
-      double ours = median(times), theirs = peer[c.law]["seconds"].get<double>();
+      double ours = bench::median(times), theirs = peer[c.law]["seconds"].get<double>();
+      bench::goal(fmt::format("{} fit vs SciPy (x faster)", c.law), theirs / ours, 20,
+                  fmt::format("{} domains x {} starts, same starts, objectives no worse",
+                              fit.loss_domains.size(), fit.fits[0].starts));
       std::printf("\n%-12s %zu domains x %zu starts, %s: cuvee %.4f s, scipy %.4f s, ratio %.1fx\n",
                   c.law.c_str(), fit.loss_domains.size(), fit.fits[0].starts,
                   c.huber > 0 ? "Huber 0.05" : "least squares", ours, theirs, theirs / ours);

@@ -1,5 +1,6 @@
-// The trainer's step on the demo model (examples/demo_model.toml, localpile's 8192-token
-// vocabulary) against two references measured in the same run with the same thread count:
+// The trainer's step at every model shape the study trains — examples/demo_model.toml's and each
+// scale of examples/localpile.toml (localpile's 8192-token vocabulary) — against two references
+// measured in the same run with the same thread count:
 //   - the same model, loss, AdamW and clipping in Python PyTorch (bench/peers/gpt_torch.py,
 //     Debian's python3-torch: /usr/bin/python3, or $CUVEE_PYTHON): ms/step and tokens/s;
 //   - the machine's sgemm peak (torch::mm on square float32 matrices, best of several sizes):
@@ -7,27 +8,47 @@
 // Rounds alternate the sgemm peak, cuvee and the peer; each one's best round counts (other load
 // on the machine only ever slows a round down).
 //
-// Usage: bench_train_step [--steps N] [--rounds R] [--threads T] [--config TOML]
+// Beside each scale's step, what else a study run spends per step, as fractions of the step:
+// the held-out evaluation (eval_sequences windows of each of localpile's 9 domains every
+// eval_every steps, in batches of twice the training batch, as the trainer does), the
+// checkpoint (model and AdamW state, written and synced every save_every steps) and the
+// sampler (drawing and reading a batch of windows from token files).
+//
+// The full scale (GPT-2 small, 64 × 512 tokens) is meant for a GPU; on the CPU its step is
+// measured at a batch of --full-batch sequences (4 by default), and its run's overheads are
+// not measured.
+//
+// Usage: bench_train_step [--steps N] [--rounds R] [--threads T] [--only NAME] [--full-batch B]
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
+#include <toml++/toml.h>
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
 #include "bench_common.h"
+#include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
+#include "cuvee/corpus/indexed_dataset.h"
 #include "cuvee/run/config.h"
+#include "cuvee/sampling/mixed_sampler.h"
+#include "cuvee/sampling/token_windows.h"
+#include "cuvee/train/checkpoint.h"
 #include "cuvee/train/cpu_allocator.h"
 #include "cuvee/train/gpt.h"
+#include "cuvee/train/loss.h"
 #include "cuvee/train/step.h"
 
 using namespace cuvee;
+namespace fs = std::filesystem;
 
 namespace {
 
 constexpr int64_t kLocalpileVocab = 8192;
+constexpr int64_t kLocalpileDomains = 9;
 constexpr int kWarmupSteps = 3;
 
 double sgemm_peak_flops() {
@@ -41,16 +62,21 @@ double sgemm_peak_flops() {
   return best;
 }
 
-// Mean seconds per step of `steps` steps after kWarmupSteps, on random tokens.
-double cuvee_step_seconds(const TrainConfig& config, const ModelShape& shape, int steps) {
-  Gpt model(shape);
-  model->initialize(1);
-  auto optimizer = make_optimizer(model, config);
-  auto parameters = model->parameters();
-  const int64_t batch = static_cast<int64_t>(config.batch_size);
+struct Batch {
+  torch::Tensor inputs, targets;
+};
+
+Batch random_batch(const ModelShape& shape, int64_t batch) {
   auto tokens = torch::randint(0, shape.vocab_size, {batch, shape.context + 1}, torch::kInt64);
-  auto inputs = tokens.slice(1, 0, shape.context).contiguous();
-  auto targets = tokens.slice(1, 1, shape.context + 1).contiguous();
+  return {tokens.slice(1, 0, shape.context).contiguous(),
+          tokens.slice(1, 1, shape.context + 1).contiguous()};
+}
+
+// Mean seconds per step of `steps` steps after kWarmupSteps, on random tokens.
+double cuvee_step_seconds(Gpt& model, torch::optim::AdamW& optimizer, const TrainConfig& config,
+                          int64_t batch, int steps) {
+  auto parameters = model->parameters();
+  auto [inputs, targets] = random_batch(model->shape(), batch);
   double sink = 0;
   auto step = [&] {
     optimizer.zero_grad();
@@ -58,23 +84,22 @@ double cuvee_step_seconds(const TrainConfig& config, const ModelShape& shape, in
     update(optimizer, parameters, config.grad_clip);
   };
   for (int i = 0; i < kWarmupSteps; ++i) step();
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < steps; ++i) step();
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = bench::seconds([&] {
+    for (int i = 0; i < steps; ++i) step();
+  });
   if (!std::isfinite(sink)) std::abort();
   return seconds / steps;
 }
 
-double peer_step_seconds(const TrainConfig& config, const ModelShape& shape, int steps,
-                         int threads) {
+double peer_step_seconds(const ModelShape& shape, int64_t batch, int steps, int threads) {
   const char* python_env = std::getenv("CUVEE_PYTHON");
   std::string python = python_env != nullptr ? python_env : "/usr/bin/python3";
-  auto script = std::filesystem::path(__FILE__).parent_path() / "peers" / "gpt_torch.py";
+  auto script = fs::path(__FILE__).parent_path() / "peers" / "gpt_torch.py";
   std::string command = fmt::format(
       "{} '{}' --vocab {} --context {} --width {} --depth {} --heads {} --batch {} --steps {} "
       "--warmup {} --threads {}",
       python, script.string(), shape.vocab_size, shape.context, shape.width, shape.depth,
-      shape.heads, config.batch_size, steps, kWarmupSteps, threads);
+      shape.heads, batch, steps, kWarmupSteps, threads);
   std::FILE* pipe = ::popen(command.c_str(), "r");
   std::string output;
   char buffer[4096];
@@ -89,53 +114,185 @@ double peer_step_seconds(const TrainConfig& config, const ModelShape& shape, int
   return nlohmann::json::parse(output).at("ms_per_step").get<double>() / 1e3;
 }
 
+// Seconds of one held-out evaluation: eval_sequences windows of each domain, forward only.
+double eval_seconds(Gpt& model, const TrainConfig& config) {
+  torch::NoGradGuard no_grad;
+  const int64_t batch = 2 * static_cast<int64_t>(config.batch_size);
+  const int64_t sequences = static_cast<int64_t>(config.eval_sequences) * kLocalpileDomains;
+  auto [inputs, targets] = random_batch(model->shape(), std::min(batch, sequences));
+  double sink = 0;
+  double seconds = bench::seconds([&] {
+    for (int64_t done = 0; done < sequences; done += batch) {
+      const int64_t rows = std::min(batch, sequences - done);
+      sink += sequence_losses(model->forward(inputs.slice(0, 0, rows)), targets.slice(0, 0, rows))
+                  .sum()
+                  .item<double>();
+    }
+  });
+  if (!std::isfinite(sink)) std::abort();
+  return seconds;
+}
+
+// Seconds of drawing and reading `steps` batches from localpile-sized token files.
+double sampler_seconds(const fs::path& dir, const ModelShape& shape, int64_t batch, int steps) {
+  std::vector<std::unique_ptr<IndexedDataset>> data;
+  std::vector<TokenWindows> windows;
+  std::vector<uint64_t> sequences;
+  // localpile's 16M training tokens, split evenly.
+  const uint64_t per_domain = (16u << 20) / kLocalpileDomains;
+  std::vector<int32_t> document(4096);
+  for (int64_t d = 0; d < kLocalpileDomains; ++d) {
+    auto prefix = dir / fmt::format("sampler-{}", d);
+    if (!fs::exists(prefix.string() + ".idx")) {
+      IndexedDatasetWriter writer(prefix, DType::kUInt16);
+      for (uint64_t written = 0; written < per_domain; written += document.size()) {
+        for (size_t i = 0; i < document.size(); ++i)
+          document[i] = static_cast<int32_t>(mix64(written + i + (uint64_t{1} << 40) * d) % 8192);
+        writer.add_document(document);
+      }
+      writer.commit();
+    }
+    data.push_back(std::make_unique<IndexedDataset>(prefix));
+    windows.emplace_back(*data.back(), static_cast<uint64_t>(shape.context));
+    sequences.push_back(windows.back().count());
+  }
+  std::vector<double> weights(kLocalpileDomains, 1.0 / kLocalpileDomains);
+  std::vector<int64_t> out(static_cast<size_t>(batch * (shape.context + 1)));
+  MixedSampler sampler(sequences, 1);
+  return bench::seconds([&] {
+           for (int s = 0; s < steps; ++s) {
+             auto draws = sampler.next(weights, static_cast<size_t>(batch));
+             read_draws(windows, draws, out.data());
+           }
+         }) /
+         steps;
+}
+
+struct Shape {
+  std::string name;
+  TrainConfig config;
+  int64_t batch = 0;   // sequences per measured step
+  bool study = false;  // a study scale: its run's overheads are measured too
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int steps = 10, rounds = 2, threads = default_threads();
-  auto config_path =
-      std::filesystem::path(__FILE__).parent_path().parent_path() / "examples" / "demo_model.toml";
+  int64_t full_batch = 4;
+  std::string only;
+  const fs::path root = fs::path(__FILE__).parent_path().parent_path();
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--steps")
+    if (flag == "--steps") {
       steps = std::atoi(argv[i + 1]);
-    else if (flag == "--rounds")
+    } else if (flag == "--rounds") {
       rounds = std::atoi(argv[i + 1]);
-    else if (flag == "--threads")
+    } else if (flag == "--threads") {
       threads = std::atoi(argv[i + 1]);
-    else if (flag == "--config")
-      config_path = argv[i + 1];
-    else {
+    } else if (flag == "--only") {
+      only = argv[i + 1];
+    } else if (flag == "--full-batch") {
+      full_batch = std::atoll(argv[i + 1]);
+    } else {
       std::fprintf(stderr,
-                   "usage: bench_train_step [--steps N] [--rounds R] [--threads T] "
-                   "[--config TOML]\n");
+                   "usage: bench_train_step [--steps N] [--rounds R] [--threads T] [--only NAME] "
+                   "[--full-batch B]\n");
       return 2;
     }
   }
   torch::set_num_threads(threads);
   use_caching_cpu_allocator();
-  TrainConfig config = load_train_config(config_path);
-  ModelShape shape = config.model;
-  shape.vocab_size = kLocalpileVocab;
-  const double tokens = static_cast<double>(config.batch_size * shape.context);
-  fmt::print("model: {} ({:.2f}M parameters), batch {} x {} tokens, {} threads\n", shape.describe(),
-             shape.parameters() / 1e6, config.batch_size, shape.context, threads);
 
-  double peak = 0, ours = 1e300, peer = 1e300;
-  for (int r = 0; r < rounds; ++r) {
-    peak = std::max(peak, sgemm_peak_flops());
-    ours = std::min(ours, cuvee_step_seconds(config, shape, steps));
-    peer = std::min(peer, peer_step_seconds(config, shape, steps, threads));
+  // The shapes: the demo model's own config, then each study scale's overrides of it.
+  std::vector<Shape> shapes;
+  const fs::path demo_model = root / "examples" / "demo_model.toml";
+  shapes.push_back({"demo model", load_train_config(demo_model), 0, false});
+  auto study = toml::parse_file((root / "examples" / "localpile.toml").string());
+  for (const char* scale : {"demo", "small", "full"}) {
+    std::vector<std::string> overrides;
+    if (auto* set = study["scales"][scale]["set"].as_table()) {
+      for (const auto& [key, value] : *set) {
+        if (key.str() == "train.device") continue;  // measured on this machine's CPU
+        std::ostringstream text;
+        text << value;
+        overrides.push_back(std::string(key.str()) + "=" + text.str());
+      }
+    }
+    shapes.push_back(
+        {fmt::format("study {}", scale), load_train_config(demo_model, overrides), 0, true});
   }
-  const double flops = shape.flops_per_token() * tokens / ours;
-  bench::report("train step (demo model)", fmt::format("{:.1f} ms/step", ours * 1e3),
-                fmt::format("{:.1f} ms/step", peer * 1e3), peer / ours,
-                "PyTorch time / cuvee time; > 1: cuvee faster");
-  bench::report("train tokens/s (demo model)", fmt::format("{:.0f} tok/s", tokens / ours),
-                fmt::format("{:.0f} tok/s", tokens / peer), peer / ours,
-                "cuvee tokens/s / PyTorch tokens/s");
-  bench::report("train FLOP/s vs sgemm peak", fmt::format("{:.1f} GFLOP/s", flops / 1e9),
-                fmt::format("{:.1f} GFLOP/s", peak / 1e9), flops / peak,
-                "achieved matmul FLOP/s / measured sgemm peak; target >= 0.5");
+  for (auto& s : shapes) {
+    s.config.model.vocab_size = kLocalpileVocab;
+    s.batch = static_cast<int64_t>(s.config.batch_size);
+    if (s.name == "study full") s.batch = std::min(s.batch, full_batch);
+  }
+  bench::Scratch scratch("train-step");
+  fmt::print("{} threads; best of {} rounds of {} steps\n", threads, rounds, steps);
+
+  double worst_peer = 1e300, worst_peak = 1e300;
+  for (const auto& s : shapes) {
+    if (!only.empty() && s.name != only) continue;
+    const ModelShape& shape = s.config.model;
+    const double tokens = static_cast<double>(s.batch * shape.context);
+    fmt::print("\n{}: {} ({:.2f}M parameters), batch {} x {} tokens{}\n", s.name, shape.describe(),
+               shape.parameters() / 1e6, s.batch, shape.context,
+               s.batch < static_cast<int64_t>(s.config.batch_size)
+                   ? fmt::format(" (of {}: a CPU step at the scale's batch takes minutes)",
+                                 s.config.batch_size)
+                   : "");
+    double peak = 0, ours = 1e300, peer = 1e300;
+    Gpt model(shape);
+    model->initialize(1);
+    auto optimizer = make_optimizer(model, s.config);
+    for (int r = 0; r < rounds; ++r) {
+      peak = std::max(peak, sgemm_peak_flops());
+      ours = std::min(ours, cuvee_step_seconds(model, optimizer, s.config, s.batch, steps));
+      peer = std::min(peer, peer_step_seconds(shape, s.batch, steps, threads));
+    }
+    const double flops = shape.flops_per_token() * tokens / ours;
+    bench::report(fmt::format("train step ({})", s.name).c_str(),
+                  fmt::format("{:.1f} ms/step", ours * 1e3),
+                  fmt::format("{:.1f} ms/step", peer * 1e3), peer / ours,
+                  "PyTorch time / cuvee time; > 1: cuvee faster");
+    bench::report(fmt::format("train tokens/s ({})", s.name).c_str(),
+                  fmt::format("{:.0f} tok/s", tokens / ours),
+                  fmt::format("{:.0f} tok/s", tokens / peer), peer / ours,
+                  "cuvee tokens/s / PyTorch tokens/s");
+    bench::report(fmt::format("FLOP/s vs sgemm ({})", s.name).c_str(),
+                  fmt::format("{:.1f} GFLOP/s", flops / 1e9),
+                  fmt::format("{:.1f} GFLOP/s", peak / 1e9), flops / peak,
+                  "achieved matmul FLOP/s / measured sgemm peak");
+    worst_peer = std::min(worst_peer, peer / ours);
+    worst_peak = std::min(worst_peak, flops / peak);
+    if (s.study && s.batch == static_cast<int64_t>(s.config.batch_size)) {
+      // What a run of this scale spends beside its steps, per step.
+      const auto& c = s.config;
+      const double step_s = ours;
+      const double eval = eval_seconds(model, c);
+      CheckpointHeader header;
+      header.shape = shape;
+      header.config = c.to_json();
+      const double save = bench::seconds(
+          [&] { save_checkpoint(scratch.path() / "checkpoint.pt", header, model, optimizer); });
+      const double sample =
+          sampler_seconds(scratch.path(), shape, static_cast<int64_t>(c.batch_size), 20);
+      const double eval_per_step = eval / static_cast<double>(c.eval_every);
+      const double save_per_step = c.save_every > 0 ? save / static_cast<double>(c.save_every) : 0;
+      fmt::print(
+          "  per step of a {} run ({:.1f} ms): evaluation {:.1f} ms every {} steps = {:.1f}%, "
+          "checkpoint {:.1f} ms every {} = {:.2f}%, sampler {:.3f} ms = {:.3f}%; total {:.1f}% "
+          "beside the step\n",
+          s.name, step_s * 1e3, eval * 1e3, c.eval_every, 100 * eval_per_step / step_s, save * 1e3,
+          c.save_every, 100 * save_per_step / step_s, sample * 1e3, 100 * sample / step_s,
+          100 * (eval_per_step + save_per_step + sample) / step_s);
+    }
+  }
+  if (only.empty()) {
+    bench::goal("train step vs PyTorch (worst shape)", worst_peer, 2.0,
+                "PyTorch time / cuvee time at the shape where cuvee's lead is smallest");
+    bench::goal("train FLOP/s / sgemm (worst shape)", worst_peak, 0.6,
+                "achieved matmul FLOP/s / sgemm peak at the shape where it is lowest");
+  }
   return 0;
 }
