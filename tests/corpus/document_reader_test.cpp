@@ -153,6 +153,7 @@ TEST(DocumentReader, JsonLinesReadAsAStrictParserReadsThem) {
       R"({text: "unquoted key"})",
       R"({"text": 'single quotes'})",
       R"({"text": "big", "n": 123456789012345678901234567890})",
+      R"({"text": "too big for a double", "n": 1e999})",
       R"({"text": "deep", "d": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]})",
       R"({"text": null})",
       R"({"text": true})",
