@@ -215,7 +215,13 @@ int main(int argc, char** argv) {
       for (const auto& [key, value] : *set) {
         if (key.str() == "train.device") continue;  // measured on this machine's CPU
         std::ostringstream text;
-        text << value;
+        if (value.is_integer()) {
+          text << value.as_integer()->get();
+        } else if (value.is_floating_point()) {
+          text << value.as_floating_point()->get();
+        } else if (value.is_string()) {
+          text << value.as_string()->get();
+        }
         overrides.push_back(std::string(key.str()) + "=" + text.str());
       }
     }
