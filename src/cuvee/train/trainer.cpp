@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <tuple>
 
 #include <torch/cuda.h>
 
@@ -39,6 +41,37 @@ torch::Device pick_device(const std::string& setting, int local_rank) {
   if (setting == "cpu" || !cuda) return torch::Device(torch::kCPU);
   int devices = static_cast<int>(torch::cuda::device_count());
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % devices));
+}
+
+// The intra-op threads of this rank (train.threads, or this machine's share), set for libtorch.
+int set_threads(const TrainConfig& config, const TrainOptions& options) {
+  const int threads =
+      config.threads > 0 ? config.threads : std::max(1, default_threads() / options.local_ranks);
+  torch::set_num_threads(threads);
+  return threads;
+}
+
+// This rank's share of the global batch.
+int64_t local_batch_size(uint64_t global_batch, const Communicator& comm) {
+  if (global_batch % static_cast<uint64_t>(comm.world()) != 0) {
+    fail("train.batch_size = {} does not split evenly over {} ranks", global_batch, comm.world());
+  }
+  return static_cast<int64_t>(global_batch) / comm.world();
+}
+
+// The config's model shape, with the vocabulary of the domains' tokenizer.
+ModelShape model_shape(const ModelShape& configured, const TrainingData& data) {
+  ModelShape shape = configured;
+  shape.vocab_size = static_cast<int64_t>(data.vocab_size());
+  return shape;
+}
+
+// A freshly initialised model (from the seed's model-init stream) on `device`.
+Gpt new_model(const ModelShape& shape, uint64_t seed, torch::Device device) {
+  Gpt model(shape);
+  model->initialize(CounterRng(seed, Stream::kModelInit).bits(0));
+  model->to(device);
+  return model;
 }
 
 // The tokens of `rows` windows ([rows, T + 1] int64) split into inputs and targets on `device`.
@@ -84,44 +117,62 @@ std::vector<double> evaluate(Gpt& model, const TrainingData& data,
   return loss;
 }
 
-}  // namespace
+// Everything a run holds from its first step to its last. The constructor sets it up: device,
+// data-parallel group, data, policy, model and optimizer, then the checkpoint's state when
+// resuming, and the metrics files (rank 0 only).
+struct Run {
+  Run(const TrainConfig& config, const TrainOptions& options);
 
-void request_stop() {
-  stop_requested.store(true);
-}
-
-TrainResult train(const TrainConfig& config, const TrainOptions& options) {
-  stop_requested.store(false);
-  use_caching_cpu_allocator();
-  const int threads =
-      config.threads > 0 ? config.threads : std::max(1, default_threads() / options.local_ranks);
-  torch::set_num_threads(threads);
-  const torch::Device device = pick_device(config.device, options.group.rank % options.local_ranks);
-  Communicator comm(options.group, device);
-  const bool leader = comm.rank() == 0;
-  const int64_t global_batch = static_cast<int64_t>(config.batch_size);
-  if (global_batch % comm.world() != 0) {
-    fail("train.batch_size = {} does not split evenly over {} ranks", global_batch, comm.world());
-  }
-  const int64_t local_batch = global_batch / comm.world();
-  const int64_t context = config.model.context;
-
-  TrainingData data(config.data, static_cast<uint64_t>(context));
-  const size_t domains = data.domains();
-  ModelShape shape = config.model;
-  shape.vocab_size = static_cast<int64_t>(data.vocab_size());
-  auto policy = make_policy(config.mixing, {data.names(), data.train_tokens(), config.steps});
-
-  Gpt model(shape);
-  model->initialize(CounterRng(config.seed, Stream::kModelInit).bits(0));
-  model->to(device);
-  auto optimizer = make_optimizer(model, config);
-  auto parameters = model->parameters();
-  MixedSampler sampler(data.train_windows(), config.seed);
-  const LrSchedule schedule = lr_schedule(config);
-
-  const fs::path checkpoint_path = options.out / kCheckpointFile;
+  const TrainConfig& config;
+  const TrainOptions& options;
+  const int threads;
+  const torch::Device device;
+  Communicator comm;
+  const bool leader;  // rank 0: writes the metrics and the checkpoint
+  const int64_t global_batch;
+  const int64_t local_batch;
+  const int64_t context;
+  TrainingData data;
+  const size_t domains;
+  const ModelShape shape;
+  const std::unique_ptr<Policy> policy;
+  Gpt model;
+  torch::optim::AdamW optimizer;
+  const std::vector<torch::Tensor> parameters;
+  MixedSampler sampler;
+  const LrSchedule schedule;
+  const fs::path checkpoint_path;
+  const uint64_t last;  // the step this call trains up to
+  const uint64_t tokens_per_step;
   RunState state;
+  std::unique_ptr<MetricsLog> log;                  // rank 0 only
+  std::vector<std::vector<uint64_t>> eval_windows;  // per domain, fixed for the whole run
+  std::vector<int64_t> tokens;                      // this rank's slice of a step's batch
+};
+
+Run::Run(const TrainConfig& config, const TrainOptions& options)
+    : config(config),
+      options(options),
+      threads(set_threads(config, options)),
+      device(pick_device(config.device, options.group.rank % options.local_ranks)),
+      comm(options.group, device),
+      leader(comm.rank() == 0),
+      global_batch(static_cast<int64_t>(config.batch_size)),
+      local_batch(local_batch_size(config.batch_size, comm)),
+      context(config.model.context),
+      data(config.data, static_cast<uint64_t>(context)),
+      domains(data.domains()),
+      shape(model_shape(config.model, data)),
+      policy(make_policy(config.mixing, {data.names(), data.train_tokens(), config.steps})),
+      model(new_model(shape, config.seed, device)),
+      optimizer(make_optimizer(model, config)),
+      parameters(model->parameters()),
+      sampler(data.train_windows(), config.seed),
+      schedule(lr_schedule(config)),
+      checkpoint_path(options.out / kCheckpointFile),
+      last(options.stop_step > 0 ? options.stop_step : config.steps),
+      tokens_per_step(config.batch_size * static_cast<uint64_t>(context)),
+      tokens(local_batch * (context + 1)) {
   state.weights_sum.assign(domains, 0.0);
   if (options.resume) {
     if (!fs::exists(checkpoint_path)) {
@@ -134,156 +185,217 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
     fail("{} already holds a run; pass --resume to continue it, or choose another --out",
          options.out.string());
   }
-  const uint64_t last = options.stop_step > 0 ? options.stop_step : config.steps;
   if (state.step >= last) {
     fail("{} is at step {} already; nothing to train up to step {}", checkpoint_path.string(),
          state.step, last);
   }
-  std::unique_ptr<MetricsLog> log;
   if (leader) {
     log = std::make_unique<MetricsLog>(options.out, config.run, data.names(),
                                        options.resume ? &state.metrics_bytes : nullptr);
   }
-  std::vector<std::vector<uint64_t>> eval_windows;
   for (size_t d = 0; d < domains; ++d) {
     eval_windows.push_back(data.eval_windows(d, config.eval_sequences));
   }
-  auto save = [&] {
-    if (!leader) return;
-    state.sampler = sampler.state();
-    state.policy = policy->save_state();
-    state.metrics_bytes = log->sync();
-    save_checkpoint(checkpoint_path, {shape, data.names(), config.to_json(), state}, model,
-                    optimizer);
-  };
+}
+
+// A step's batch: the proportions it was drawn under, and this rank's slice of it.
+struct StepBatch {
+  std::vector<double> weights;
+  std::vector<uint32_t> slot_domain;  // the domain of each of this rank's sequences
+  torch::Tensor inputs, targets;      // [local batch, T] on the run's device
+};
+
+// Step 1. The step's batch under the policy's current proportions; this rank's slice of it.
+StepBatch draw_batch(Run& run, uint64_t step) {
+  StepBatch batch;
+  batch.weights = run.policy->weights();
+  // Each rank draws the global batch from its own policy's weights and trains its slice, so a
+  // policy that diverged on one rank would silently train on a batch nobody drew.
+  if (!run.comm.same_on_every_rank(batch.weights)) {
+    fail(
+        "step {}: the data-parallel ranks disagree on the proportions of policy '{}' (a policy "
+        "must give the same weights for the same observations); stopped, the last checkpoint "
+        "({}) is kept",
+        step, run.policy->name(), run.checkpoint_path.string());
+  }
+  const std::vector<Draw> draws = run.sampler.next(batch.weights, run.config.batch_size);
+  std::span<const Draw> mine(draws.data() + run.comm.rank() * run.local_batch, run.local_batch);
+  for (const Draw& draw : mine) batch.slot_domain.push_back(draw.domain);
+  run.data.read_train(mine, run.tokens.data());
+  std::tie(batch.inputs, batch.targets) =
+      to_batch(run.tokens, run.local_batch, run.context, run.device);
+  return batch;
+}
+
+// Step 2. Forward and backward at learning rate `lr`: this rank's per-sequence losses.
+torch::Tensor forward_backward_at(Run& run, const StepBatch& batch, double lr) {
+  set_lr(run.optimizer, lr);
+  run.optimizer.zero_grad();
+  return forward_backward(run.model, batch.inputs, batch.targets, run.global_batch);
+}
+
+// The step's training losses over every rank, and whether any rank was asked to stop.
+struct StepLosses {
+  DomainLosses domain;
+  bool stop = false;
+};
+
+// Step 3. Per-domain sums and counts of every rank, and whether any rank was asked to stop: one
+// all-reduce of [sums..., counts..., stop].
+StepLosses all_reduce_losses(Run& run, const StepBatch& batch, const torch::Tensor& losses) {
+  const size_t domains = run.domains;
+  DomainLosses local(domains);
+  local.add(losses, batch.slot_domain);
+  auto stats = torch::zeros({static_cast<int64_t>(2 * domains + 1)}, torch::kFloat64);
+  auto* stat = stats.data_ptr<double>();
+  for (size_t d = 0; d < domains; ++d) {
+    stat[d] = local.sum[d];
+    stat[domains + d] = local.count[d];
+  }
+  stat[2 * domains] = stop_requested.load() ? 1.0 : 0.0;
+  run.comm.all_reduce_sum(stats);
+  StepLosses total{DomainLosses(domains)};
+  for (size_t d = 0; d < domains; ++d) {
+    total.domain.sum[d] = stat[d];
+    total.domain.count[d] = stat[domains + d];
+  }
+  total.stop = stat[2 * domains] > 0;
+  return total;
+}
+
+// Step 4. A non-finite loss ends the run before it can touch the weights or the checkpoint.
+void check_losses(const Run& run, uint64_t step, const DomainLosses& losses) {
+  for (size_t d = 0; d < run.domains; ++d) {
+    if (losses.count[d] > 0 && !std::isfinite(losses.sum[d])) {
+      fail(
+          "step {}: the training loss of domain '{}' is not finite ({}); stopped, the last "
+          "checkpoint ({}) is kept",
+          step, run.data.names()[d], losses.sum[d] / losses.count[d], run.checkpoint_path.string());
+    }
+  }
+}
+
+// Step 5. Sum the gradients over the ranks, clip and update; a non-finite gradient norm skips
+// the update and stops the run. Returns the norm before clipping.
+double update_weights(Run& run, uint64_t step) {
+  run.comm.all_reduce_gradients(run.parameters);
+  const double grad_norm = update(run.optimizer, run.parameters, run.config.grad_clip);
+  if (!std::isfinite(grad_norm)) {
+    fail(
+        "step {}: the gradient norm is not finite ({}); stopped, the last checkpoint ({}) is "
+        "kept",
+        step, grad_norm, run.checkpoint_path.string());
+  }
+  return grad_norm;
+}
+
+// Step 6. The policy's observation, the run state's running proportions, the metrics line.
+void record_step(Run& run, uint64_t step, const StepBatch& batch, const DomainLosses& losses,
+                 double lr, double grad_norm) {
+  const std::vector<double> means = losses.means();
+  const std::vector<uint64_t> counts = losses.counts();
+  run.policy->observe(step, means, counts);
+  RunState& state = run.state;
+  state.step = step;
+  state.weights_changed =
+      state.weights_changed || (step > 1 && batch.weights != state.last_weights);
+  state.last_weights = batch.weights;
+  for (size_t d = 0; d < run.domains; ++d) state.weights_sum[d] += batch.weights[d];
+  if (run.leader) {
+    run.log->step({step, losses.total_sum() / losses.total_count(), lr, step * run.tokens_per_step,
+                   grad_norm, batch.weights, means, counts});
+  }
+}
+
+// Step 7. Held-out loss of every domain, given to the policy and written with the run's
+// proportions so far (the observation row). Returns the losses.
+std::vector<double> evaluate_and_record(Run& run, uint64_t step, const DomainLosses& train) {
+  // No activations are kept for a backward pass, so evaluation takes twice the batch.
+  std::vector<double> eval_loss =
+      evaluate(run.model, run.data, run.eval_windows, run.comm, 2 * run.local_batch, run.device);
+  for (size_t d = 0; d < run.domains; ++d) {
+    if (!std::isfinite(eval_loss[d])) {
+      fail(
+          "step {}: the held-out loss of domain '{}' is not finite ({}); stopped, the last "
+          "checkpoint ({}) is kept",
+          step, run.data.names()[d], eval_loss[d], run.checkpoint_path.string());
+    }
+  }
+  run.policy->observe_eval(step, eval_loss);
+  if (!run.leader) return eval_loss;
+  // The proportions trained on: the static weights exactly, or the mean over steps 1..step of
+  // weights that moved.
+  std::vector<double> proportions = run.state.last_weights;
+  if (run.state.weights_changed) {
+    for (size_t d = 0; d < run.domains; ++d) {
+      proportions[d] = run.state.weights_sum[d] / static_cast<double>(step);
+    }
+  }
+  run.log->eval({step, eval_loss, proportions});
+  if (run.options.log) {
+    double mean = 0;
+    for (double loss : eval_loss) mean += loss;
+    fmt::print(stderr, "step {}: train loss {:.4f}, held-out loss {:.4f}\n", step,
+               train.total_sum() / train.total_count(), mean / static_cast<double>(run.domains));
+  }
+  return eval_loss;
+}
+
+// Step 8. The checkpoint: model, optimizer, sampler, policy and the metrics files' sizes
+// (rank 0 writes it; the ranks hold the same state).
+void save(Run& run) {
+  if (!run.leader) return;
+  run.state.sampler = run.sampler.state();
+  run.state.policy = run.policy->save_state();
+  run.state.metrics_bytes = run.log->sync();
+  save_checkpoint(run.checkpoint_path,
+                  {run.shape, run.data.names(), run.config.to_json(), run.state}, run.model,
+                  run.optimizer);
+}
+
+}  // namespace
+
+void request_stop() {
+  stop_requested.store(true);
+}
+
+TrainResult train(const TrainConfig& config, const TrainOptions& options) {
+  stop_requested.store(false);
+  use_caching_cpu_allocator();
+  Run run(config, options);
 
   TrainResult result;
-  result.domains = data.names();
-  result.device = device.str();
-  result.threads = threads;
-  const uint64_t tokens_per_step = config.batch_size * static_cast<uint64_t>(context);
+  result.domains = run.data.names();
+  result.device = run.device.str();
+  result.threads = run.threads;
   std::unique_ptr<Progress> progress;
-  if (leader && options.log) {
-    progress = std::make_unique<Progress>(fmt::format("train {}", config.run),
-                                          (last - state.step) * tokens_per_step, "tokens");
+  if (run.leader && options.log) {
+    progress =
+        std::make_unique<Progress>(fmt::format("train {}", config.run),
+                                   (run.last - run.state.step) * run.tokens_per_step, "tokens");
   }
-  const uint64_t first = state.step + 1;
-  std::vector<int64_t> tokens(local_batch * (context + 1));
+  const uint64_t first = run.state.step + 1;
   auto start_time = std::chrono::steady_clock::now();
   uint64_t step = first;
   try {
-    for (; step <= last; ++step) {
-      // 1. The step's batch under the policy's current proportions; this rank's slice of it.
-      const std::vector<double> weights = policy->weights();
-      // Each rank draws the global batch from its own policy's weights and trains its slice, so
-      // a policy that diverged on one rank would silently train on a batch nobody drew.
-      if (!comm.same_on_every_rank(weights)) {
-        fail(
-            "step {}: the data-parallel ranks disagree on the proportions of policy '{}' (a "
-            "policy must give the same weights for the same observations); stopped, the last "
-            "checkpoint ({}) is kept",
-            step, policy->name(), checkpoint_path.string());
-      }
-      const std::vector<Draw> draws = sampler.next(weights, config.batch_size);
-      std::span<const Draw> mine(draws.data() + comm.rank() * local_batch, local_batch);
-      std::vector<uint32_t> slot_domain;
-      for (const Draw& draw : mine) slot_domain.push_back(draw.domain);
-      data.read_train(mine, tokens.data());
-      auto [inputs, targets] = to_batch(tokens, local_batch, context, device);
-
-      // 2. Forward and backward at the scheduled learning rate.
-      const double lr = schedule.at(step);
-      set_lr(optimizer, lr);
-      optimizer.zero_grad();
-      const torch::Tensor losses = forward_backward(model, inputs, targets, global_batch);
-
-      // 3. Per-domain sums and counts of every rank, and whether any rank was asked to stop.
-      DomainLosses local(domains);
-      local.add(losses, slot_domain);
-      auto stats = torch::zeros({static_cast<int64_t>(2 * domains + 1)}, torch::kFloat64);
-      auto* stat = stats.data_ptr<double>();
-      for (size_t d = 0; d < domains; ++d) {
-        stat[d] = local.sum[d];
-        stat[domains + d] = local.count[d];
-      }
-      stat[2 * domains] = stop_requested.load() ? 1.0 : 0.0;
-      comm.all_reduce_sum(stats);
-      DomainLosses batch(domains);
-      for (size_t d = 0; d < domains; ++d) {
-        batch.sum[d] = stat[d];
-        batch.count[d] = stat[domains + d];
-      }
-      const bool stop = stat[2 * domains] > 0;
-
-      // 4. A non-finite loss ends the run before it can touch the weights or the checkpoint.
-      for (size_t d = 0; d < domains; ++d) {
-        if (batch.count[d] > 0 && !std::isfinite(batch.sum[d])) {
-          fail(
-              "step {}: the training loss of domain '{}' is not finite ({}); stopped, the last "
-              "checkpoint ({}) is kept",
-              step, data.names()[d], batch.sum[d] / batch.count[d], checkpoint_path.string());
-        }
-      }
-      comm.all_reduce_gradients(parameters);
-
-      // 5. Clip and update (skipped, and the run stopped, if the gradient is not finite).
-      const double grad_norm = update(optimizer, parameters, config.grad_clip);
-      if (!std::isfinite(grad_norm)) {
-        fail(
-            "step {}: the gradient norm is not finite ({}); stopped, the last checkpoint ({}) is "
-            "kept",
-            step, grad_norm, checkpoint_path.string());
-      }
-
-      // 6. Observation for the policy and the metrics line.
-      const std::vector<double> means = batch.means();
-      const std::vector<uint64_t> counts = batch.counts();
-      policy->observe(step, means, counts);
-      state.step = step;
-      state.weights_changed = state.weights_changed || (step > 1 && weights != state.last_weights);
-      state.last_weights = weights;
-      for (size_t d = 0; d < domains; ++d) state.weights_sum[d] += weights[d];
-      if (leader) {
-        log->step({step, batch.total_sum() / batch.total_count(), lr, step * tokens_per_step,
-                   grad_norm, weights, means, counts});
-      }
-
-      // 7. Held-out evaluation.
+    for (; step <= run.last; ++step) {
+      const StepBatch batch = draw_batch(run, step);
+      const double lr = run.schedule.at(step);
+      const torch::Tensor losses = forward_backward_at(run, batch, lr);
+      const StepLosses total = all_reduce_losses(run, batch, losses);
+      check_losses(run, step, total.domain);
+      const double grad_norm = update_weights(run, step);
+      record_step(run, step, batch, total.domain, lr, grad_norm);
       if (step % config.eval_every == 0 || step == config.steps) {
-        // No activations are kept for a backward pass, so evaluation takes twice the batch.
-        result.eval_loss = evaluate(model, data, eval_windows, comm, 2 * local_batch, device);
-        for (size_t d = 0; d < domains; ++d) {
-          if (!std::isfinite(result.eval_loss[d])) {
-            fail(
-                "step {}: the held-out loss of domain '{}' is not finite ({}); stopped, the last "
-                "checkpoint ({}) is kept",
-                step, data.names()[d], result.eval_loss[d], checkpoint_path.string());
-          }
-        }
-        policy->observe_eval(step, result.eval_loss);
-        if (leader) {
-          std::vector<double> proportions = state.last_weights;
-          if (state.weights_changed) {
-            for (size_t d = 0; d < domains; ++d) {
-              proportions[d] = state.weights_sum[d] / static_cast<double>(step);
-            }
-          }
-          log->eval({step, result.eval_loss, proportions});
-          if (options.log) {
-            double mean = 0;
-            for (double loss : result.eval_loss) mean += loss;
-            fmt::print(stderr, "step {}: train loss {:.4f}, held-out loss {:.4f}\n", step,
-                       batch.total_sum() / batch.total_count(),
-                       mean / static_cast<double>(domains));
-          }
-        }
+        result.eval_loss = evaluate_and_record(run, step, total.domain);
       }
-
-      // 8. Checkpoint.
-      if ((config.save_every > 0 && step % config.save_every == 0) || step == last || stop) save();
-      if (progress) progress->advance(tokens_per_step);
+      if ((config.save_every > 0 && step % config.save_every == 0) || step == run.last ||
+          total.stop) {
+        save(run);
+      }
+      if (progress) progress->advance(run.tokens_per_step);
       result.step = step;
-      if (stop) {
+      if (total.stop) {
         result.interrupted = true;
         break;
       }
@@ -295,7 +407,7 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   result.tokens_per_second =
-      static_cast<double>((result.step - first + 1) * tokens_per_step) / result.seconds;
+      static_cast<double>((result.step - first + 1) * run.tokens_per_step) / result.seconds;
   return result;
 }
 

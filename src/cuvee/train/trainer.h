@@ -1,16 +1,19 @@
-// The training loop. Each step, plainly:
+// The training loop. Each step, plainly (trainer.cpp has one function per line):
 //
-//   1. w ← policy.weights(); the sampler draws the step's global batch under w (every rank
-//      draws the same batch and takes its contiguous slice of slots)
-//   2. forward (bf16 autocast on CUDA), per-sequence losses, backward of Σ losses / B
-//   3. all-reduce the per-domain loss sums and counts (and the stop flag), then the gradients
-//   4. a non-finite domain loss or gradient norm stops the run here, naming step and domain;
-//      the last checkpoint on disk stays as it was
-//   5. clip the global gradient norm, AdamW step at the scheduled learning rate
-//   6. policy.observe(step, per-domain mean losses, counts); metrics line
-//   7. every eval_every steps and at step train.steps: held-out loss of every domain, also
-//      given to the policy (policy.observe_eval)
-//   8. every save_every steps, when the run stops (its last step, or Ctrl-C): checkpoint
+//   1. draw_batch: w ← policy.weights(); the sampler draws the step's global batch under w
+//      (every rank draws the same batch and takes its contiguous slice of slots)
+//   2. forward_backward_at: forward (bf16 autocast on CUDA), per-sequence losses, backward of
+//      Σ losses / B, at the scheduled learning rate
+//   3. all_reduce_losses: the per-domain loss sums and counts of every rank, and the stop flag
+//   4. check_losses: a non-finite domain loss stops the run here, naming step and domain; the
+//      last checkpoint on disk stays as it was
+//   5. update_weights: all-reduce the gradients, clip their global norm, AdamW step (a
+//      non-finite norm stops the run as in 4)
+//   6. record_step: policy.observe(step, per-domain mean losses, counts); metrics line
+//   7. evaluate_and_record, every eval_every steps and at step train.steps: held-out loss of
+//      every domain, also given to the policy (policy.observe_eval); observation row
+//   8. save, every save_every steps and when the run stops (its last step, or Ctrl-C):
+//      checkpoint
 //
 // No libtorch types here: the study and the CLI drive training through this header.
 #pragma once
