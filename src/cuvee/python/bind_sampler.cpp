@@ -278,6 +278,26 @@ tokens are read.)")
           "eos_id", [](const PyDomains& d) { return d.at(0).manifest().tokenizer.eos_id; },
           "The end-of-document id that separates documents in the token stream.")
       .def("__len__", &PyDomains::size)
+      .def_property_readonly(
+          "dirs",
+          [](const PyDomains& d) {
+            std::vector<std::filesystem::path> dirs;
+            for (size_t i = 0; i < d.size(); ++i) dirs.push_back(d.at(i).dir());
+            return dirs;
+          },
+          "The domain folders, in names order.")
+      // Pickled as its folders (reopened on load), so DataLoader workers started by spawn get
+      // their own maps.
+      .def(py::pickle(
+          [](const PyDomains& d) {
+            std::vector<std::string> dirs;
+            for (size_t i = 0; i < d.size(); ++i) dirs.push_back(d.at(i).dir().string());
+            return py::make_tuple(dirs);
+          },
+          [](const py::tuple& state) {
+            auto dirs = state[0].cast<std::vector<std::filesystem::path>>();
+            return std::make_unique<PyDomains>(dirs);
+          }))
       .def(
           "path",
           [](const PyDomains& d, const std::string& name, const std::string& split) {
