@@ -177,5 +177,28 @@ TEST(GroupFromEnvironment, ReadsTorchrunVariables) {
   }
 }
 
+TEST(GroupFromEnvironment, JoinsTorchrunsAgentStore) {
+  int local = 0;
+  ::setenv("WORLD_SIZE", "2", 1);
+  ::setenv("RANK", "1", 1);
+  ::setenv("MASTER_ADDR", "127.0.0.1", 1);
+  ::setenv("MASTER_PORT", "29400", 1);
+  EXPECT_TRUE(group_from_environment(local)->agent_store_prefix.empty());
+  ::setenv("TORCHELASTIC_USE_AGENT_STORE", "False", 1);
+  EXPECT_TRUE(group_from_environment(local)->agent_store_prefix.empty());
+  // As torch.distributed.rendezvous: every rank a client, keys under the attempt's prefix.
+  ::setenv("TORCHELASTIC_USE_AGENT_STORE", "True", 1);
+  ::setenv("TORCHELASTIC_RESTART_COUNT", "3", 1);
+  EXPECT_EQ(group_from_environment(local)->agent_store_prefix, "/worker/attempt_3");
+  ::unsetenv("TORCHELASTIC_RESTART_COUNT");
+  EXPECT_THROW(group_from_environment(local), Error);
+  ::setenv("TORCHELASTIC_RESTART_COUNT", "x", 1);
+  EXPECT_THROW(group_from_environment(local), Error);
+  for (const char* name : {"WORLD_SIZE", "RANK", "MASTER_ADDR", "MASTER_PORT",
+                           "TORCHELASTIC_USE_AGENT_STORE", "TORCHELASTIC_RESTART_COUNT"}) {
+    ::unsetenv(name);
+  }
+}
+
 }  // namespace
 }  // namespace cuvee

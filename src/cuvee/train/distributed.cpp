@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef CUVEE_NCCL
@@ -42,10 +43,16 @@ Communicator::Communicator(const GroupOptions& options, torch::Device device)
     } else {
       c10d::TCPStoreOptions store_options;
       store_options.port = options.master_port;
-      store_options.isServer = rank_ == 0;
-      store_options.numWorkers = world_;
+      const bool agent = !options.agent_store_prefix.empty();
+      // Under torchrun's agent store the launcher serves it; otherwise rank 0 does.
+      store_options.isServer = !agent && rank_ == 0;
+      if (!agent) store_options.numWorkers = static_cast<std::size_t>(world_);
       store_options.timeout = kCollectiveTimeout;
       group_->store = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store_options);
+      if (agent) {
+        group_->store =
+            c10::make_intrusive<c10d::PrefixStore>(options.agent_store_prefix, group_->store);
+      }
     }
 #ifdef CUVEE_NCCL
     if (device.is_cuda()) {

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -72,6 +73,16 @@ std::optional<GroupOptions> group_from_environment(int& local_ranks) {
     group.master_addr = addr;
     group.master_port = static_cast<uint16_t>(integer_variable("MASTER_PORT", 1, 65535));
   }
+  if (const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
+      group.world > 1 && agent != nullptr && std::string_view(agent) == "True") {
+    const char* attempt = std::getenv("TORCHELASTIC_RESTART_COUNT");
+    if (attempt == nullptr) {
+      fail(
+          "distributed: TORCHELASTIC_USE_AGENT_STORE is set but TORCHELASTIC_RESTART_COUNT is not");
+    }
+    group.agent_store_prefix = fmt::format(
+        "/worker/attempt_{}", integer_variable("TORCHELASTIC_RESTART_COUNT", 0, 1 << 30));
+  }
   if (std::getenv("LOCAL_WORLD_SIZE") != nullptr) {
     local_ranks = integer_variable("LOCAL_WORLD_SIZE", 1, group.world);
   }
@@ -94,8 +105,9 @@ int launch_local_ranks(int nproc, const std::vector<std::string>& command) {
     for (char** e = environ; *e != nullptr; ++e) {
       std::string entry = *e;
       bool ours = false;
-      for (const char* name : {"RANK=", "LOCAL_RANK=", "WORLD_SIZE=", "LOCAL_WORLD_SIZE=",
-                               "MASTER_ADDR=", "MASTER_PORT="}) {
+      for (const char* name :
+           {"RANK=", "LOCAL_RANK=", "WORLD_SIZE=", "LOCAL_WORLD_SIZE=", "MASTER_ADDR=",
+            "MASTER_PORT=", "TORCHELASTIC_USE_AGENT_STORE=", "TORCHELASTIC_RESTART_COUNT="}) {
         ours = ours || entry.rfind(name, 0) == 0;
       }
       if (!ours) env_strings.push_back(entry);

@@ -1,6 +1,11 @@
 // Starting data-parallel ranks. A rank learns its place from the environment torchrun sets
 // (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT, and LOCAL_WORLD_SIZE for the ranks sharing a
 // machine), or `cuvee train --nproc N` starts N local ranks of itself with that environment.
+// Under torchrun's agent store (TORCHELASTIC_USE_AGENT_STORE=True, with
+// TORCHELASTIC_RESTART_COUNT) the launcher already serves the TCP store at MASTER_PORT: every
+// rank joins it as a client, under the key prefix PyTorch's own ranks use
+// ("/worker/attempt_<restart count>", torch.distributed.rendezvous), instead of rank 0 serving
+// one of its own on the same port.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +25,9 @@ struct GroupOptions {
   uint16_t master_port = 29500;
   // ...or, when set, through a file every rank can reach (ranks in one process, in tests).
   std::filesystem::path store_file;
+  // Non-empty: the TCP store is the launcher's (torchrun's agent store); every rank is a
+  // client and prefixes its keys with this.
+  std::string agent_store_prefix;
 };
 
 // The group described by the environment, or nullopt when WORLD_SIZE is unset. Errors name
