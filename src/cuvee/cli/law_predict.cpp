@@ -22,17 +22,7 @@ void run_predict(const PredictArgs& args) {
   auto fit = read_law_fit(args.fit);
   auto table = read_observations(args.data, {args.proportion_tolerance});
   if (args.step) table = table.at_step(*args.step);
-  auto predictions = predict_observations(fit, table);
-  CsvTable out = table.csv;
-  const size_t m = table.loss_domains.size();
-  for (size_t row = 0; row < table.rows(); ++row) {
-    for (size_t d = 0; d < m; ++d) {
-      double value = predictions[row * m + d];
-      // Empty where the law is undefined (bimix at zero proportion, with --skip-zero-proportions).
-      out.rows[row][table.loss_columns[d]] = std::isnan(value) ? "" : format_number(value);
-    }
-  }
-  write_file_atomic(args.out, format_csv(out));
+  write_file_atomic(args.out, format_csv(predicted_table(fit, table)));
 }
 
 Action setup(CLI::App& app) {

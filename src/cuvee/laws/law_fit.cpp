@@ -358,4 +358,17 @@ std::vector<double> predict_observations(const LawFit& fit, const ObservationTab
   return predictions;
 }
 
+CsvTable predicted_table(const LawFit& fit, const ObservationTable& table) {
+  auto predictions = predict_observations(fit, table);
+  CsvTable out = table.csv;
+  const size_t m = table.loss_domains.size();
+  for (size_t row = 0; row < table.rows(); ++row) {
+    for (size_t d = 0; d < m; ++d) {
+      double value = predictions[row * m + d];
+      out.rows[row][table.loss_columns[d]] = std::isnan(value) ? "" : format_number(value);
+    }
+  }
+  return out;
+}
+
 }  // namespace cuvee

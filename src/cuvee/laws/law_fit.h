@@ -63,4 +63,8 @@ void write_law_fit(const std::filesystem::path& path, const LawFit& fit);
 // must have the fit's proportion domains, and its loss domains must be among the fit's.
 std::vector<double> predict_observations(const LawFit& fit, const ObservationTable& table);
 
+// The table as read, with every loss cell replaced by its prediction (empty where the law is
+// undefined): what `cuvee law predict` writes.
+CsvTable predicted_table(const LawFit& fit, const ObservationTable& table);
+
 }  // namespace cuvee

@@ -7,6 +7,7 @@ namespace cuvee::python {
 
 void bind_policy(pybind11::module_& module);
 void bind_sampler(pybind11::module_& module);
+void bind_laws(pybind11::module_& module);
 void bind_mix(pybind11::module_& module);
 
 }  // namespace cuvee::python

@@ -13,5 +13,6 @@ PYBIND11_MODULE(_cuvee, module) {
   pybind11::register_exception<cuvee::Error>(module, "Error", PyExc_ValueError);
   cuvee::python::bind_policy(module);
   cuvee::python::bind_sampler(module);
+  cuvee::python::bind_laws(module);
   cuvee::python::bind_mix(module);
 }

@@ -3,7 +3,14 @@
 #include <cmath>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/version.h>
+// libtorch 2 made the fused attention public (one tensor back); 1.13 (Debian's) has it as a
+// private operator returning (output, attention weights).
+#if TORCH_VERSION_MAJOR >= 2
+#include <ATen/ops/scaled_dot_product_attention.h>
+#else
 #include <ATen/ops/_scaled_dot_product_attention.h>
+#endif
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/linear.h>
 
@@ -24,9 +31,15 @@ torch::Tensor BlockImpl::forward(const torch::Tensor& x) {
   // Attention: q, k, v of every head from one projection, [B, heads, T, head_width] each, then
   // softmax(q·kᵀ / sqrt(head_width), causally masked) · v by libtorch's fused operator.
   auto q_k_v = qkv(ln1(x)).view({batch, time, 3, heads_, head_width}).permute({2, 0, 3, 1, 4});
+#if TORCH_VERSION_MAJOR >= 2
+  auto attended = at::scaled_dot_product_attention(q_k_v[0], q_k_v[1], q_k_v[2],
+                                                   /*attn_mask=*/{}, /*dropout_p=*/0.0,
+                                                   /*is_causal=*/true);
+#else
   auto attended = std::get<0>(at::_scaled_dot_product_attention(
       q_k_v[0], q_k_v[1], q_k_v[2], /*attn_mask=*/{}, /*dropout_p=*/0.0,
       /*need_attn_weights=*/false, /*is_causal=*/true));
+#endif
   auto y = attended.transpose(1, 2).reshape({batch, time, width});
   auto h = x + proj(y);
   // MLP: width → 4·width → width with GELU (tanh approximation, as GPT-2).

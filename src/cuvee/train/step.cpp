@@ -4,6 +4,7 @@
 
 #include <ATen/autocast_mode.h>
 #include <torch/nn/utils.h>
+#include <torch/version.h>
 
 #include "cuvee/train/loss.h"
 
@@ -52,13 +53,23 @@ double update(torch::optim::Optimizer& optimizer, const std::vector<torch::Tenso
 
 AutocastGuard::AutocastGuard(bool enabled) : enabled_(enabled) {
   if (!enabled_) return;
+// libtorch 2.4 replaced the CUDA-only autocast calls with ones taking the device type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
   at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
   at::autocast::set_enabled(true);
+#endif
 }
 
 AutocastGuard::~AutocastGuard() {
   if (!enabled_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
   at::autocast::set_enabled(false);
+#endif
   at::autocast::clear_cache();
 }
 
