@@ -29,13 +29,15 @@ variant = "paper"
 warmup_steps = 2
 TOML
 "$CUVEE" -q train tiny.toml --out local --nproc 2 >/dev/null
+# A free port for torchrun's store (its default, 29500, may be taken by another test).
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # Debian's torchrun (torch 1.13) on Python 3.11 needs --redirects 1 (docs/training.md).
 OMP_NUM_THREADS=1 /usr/bin/python3 -m torch.distributed.run --nproc_per_node 2 --redirects 1 \
-  --tee 1 --log_dir logs --no_python "$CUVEE" -q train tiny.toml --out torchrun >torchrun.txt 2>&1 ||
+  --tee 1 --log_dir logs --master_port "$(free_port)" --no_python "$CUVEE" -q train tiny.toml --out torchrun >torchrun.txt 2>&1 ||
   { cat torchrun.txt >&2; fail "cuvee train under torchrun failed"; }
 # The launcher did serve the store itself (so a rank 0 serving one would have collided).
 /usr/bin/python3 -m torch.distributed.run --nproc_per_node 1 --redirects 1 --tee 1 --log_dir logs2 \
-  --no_python /bin/sh -c 'echo "agent store: $TORCHELASTIC_USE_AGENT_STORE"' >agent.txt 2>&1
+  --master_port "$(free_port)" --no_python /bin/sh -c 'echo "agent store: $TORCHELASTIC_USE_AGENT_STORE"' >agent.txt 2>&1
 grep -q "agent store: True" agent.txt || fail "torchrun did not use its agent store: $(cat agent.txt)"
 cmp local/metrics.jsonl torchrun/metrics.jsonl || fail "torchrun's run differs from --nproc 2's"
 cmp local/observations.csv torchrun/observations.csv || fail "observations differ"

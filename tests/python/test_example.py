@@ -4,6 +4,7 @@ from its checkpoint continues exactly."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -52,8 +53,13 @@ def test_torchrun_two_ranks_hold_the_same_proportions(corpus, tmp_path, policy):
                         "ignore_steps=2", "--set", "smooth_window=5", "--set", "refit_lag=2"]}
     # Debian's torchrun (torch 1.13) on Python 3.11 cannot read its default --redirects 0 (its
     # Std enum no longer lists 0 there), hence an explicit 1.
+    # A free port: torchrun's default 29500 may be taken by another test.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
-                "--redirects", "1", "--tee", "1", "--log_dir", str(tmp_path / "logs")]
+                "--redirects", "1", "--tee", "1", "--log_dir", str(tmp_path / "logs"),
+                "--master_port", str(port)]
     train(corpus, tmp_path, "--steps", str(steps), "--policy", policy, *settings[policy],
           launcher=launcher)
     rank0, rank1 = (read_weights(tmp_path / f"weights.rank{r}.csv") for r in (0, 1))
