@@ -26,6 +26,8 @@ TOML
 cat >study.toml <<'TOML'
 data = "data"
 train = "tiny.toml"
+[oracle]
+samples = 2
 [scales.demo]
 steps = 20
 eval_every = 2
@@ -57,8 +59,18 @@ for baseline in ("natural", "uniform"):
 for key in ("extrapolation_rel_error", "r2_log", "later_steps_rel_error"):
     assert math.isfinite(s["bimix"][key]), key
 assert set(s["velocitune_targets"]) == {"alpha", "beta", "gamma"}
+o = s["oracle"]
+assert [c["name"] for c in o["candidates"]] == ["natural", "uniform", "oracle.1", "oracle.2"], o
+assert o["best"] in [c["name"] for c in o["candidates"]], o
+assert o["gain_over_natural"] >= 0 and o["gain_over_uniform"] >= 0, o
+assert o["headroom"] == {"seed_noise": None, "can_rank": None}, o
+for c in o["candidates"]:
+    assert abs(sum(c["weights"].values()) - 1) < 1e-9, c
+for r in s["recipes"]:
+    share = r["oracle_share"]
+    assert share is None or math.isfinite(share), r
 PY
-for section in results curves trajectories bimix; do
+for section in results oracle curves trajectories bimix; do
   grep -q "<section id=\"$section\">" out/report.html || fail "report.html has no $section section"
 done
 ! grep -qE 'https?:' out/report.html || fail "report.html refers to something outside itself"

@@ -30,13 +30,16 @@ ReportData data() {
   d.trajectories["odm"] = run(4.5);
   d.mixtures = {{"uniform", {0.5, 0.5}}, {"bimix", {0.6, 0.4}}};
   d.bimix = BimixQuality{0.012, 0.95, 0.02, {{"natural", {{5.1, 5.0}, {6.9, 7.0}}}}};
+  d.oracle = choose_oracle(
+      {{"natural", {0.5, 0.5}, 5.5}, {"uniform", {0.5, 0.5}, 5}, {"oracle.1", {0.2, 0.8}, 4.4}},
+      std::nullopt);
   d.notes = {"a <note>"};
   return d;
 }
 
 TEST(Report, HasEverySection) {
   auto html = render_report(data());
-  for (const char* id : {"results", "curves", "trajectories", "bimix", "notes"}) {
+  for (const char* id : {"results", "oracle", "curves", "trajectories", "bimix", "notes"}) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   }
   EXPECT_NE(html.find("Lowest balanced score: <b>odm</b>"), std::string::npos);
@@ -54,6 +57,9 @@ TEST(Report, HasEverySection) {
   EXPECT_NE(html.find("<td><b>3.500</b></td>"), std::string::npos);  // odm's code loss, lowest
   EXPECT_NE(html.find("1.20%"), std::string::npos);                  // extrapolation error
   EXPECT_NE(html.find("a &lt;note&gt;"), std::string::npos);
+  EXPECT_NE(html.find("Best: <b>oracle.1</b>, balanced score 4.4000: 1.1000 below natural"),
+            std::string::npos);
+  EXPECT_NE(html.find("Headroom not judged"), std::string::npos);
   EXPECT_NE(html.find("odm: proportion of each domain"), std::string::npos);
 }
 

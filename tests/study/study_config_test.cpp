@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "cuvee/core/error.h"
 
 namespace cuvee::study {
@@ -17,6 +19,8 @@ proxy_measures = ["shannon"]
 proxy_fraction = 0.4
 [odm]
 epsilon_reference_steps = 100000
+[oracle]
+samples = 3
 [selection]
 keep = 0.25
 perplexity_band = "low"
@@ -48,6 +52,7 @@ TEST(StudyConfig, ReadsEveryField) {
   EXPECT_DOUBLE_EQ(config.proxy_fraction, 0.4);
   EXPECT_DOUBLE_EQ(config.odm_epsilon_reference_steps, 100000);
   EXPECT_DOUBLE_EQ(config.selection_keep, 0.25);
+  EXPECT_EQ(config.oracle_samples, 3u);
   EXPECT_EQ(config.perplexity_band, "low");
   const auto& demo = config.scale("demo");
   EXPECT_EQ(demo.steps, 120u);
@@ -67,6 +72,22 @@ TEST(StudyConfig, TheExampleDefinesEveryScale) {
   EXPECT_EQ(config.scale("demo").seeds.size(), 1u);
   EXPECT_GE(config.scale("small").seeds.size(), 3u);
   EXPECT_EQ(config.scale("full").set.at("train.device"), "'cuda'");
+}
+
+// Both examples train with WSD at every scale; the scenario scores all but its noise source and
+// searches an oracle.
+TEST(StudyConfig, TheExamplesUseWsdAndTheScenarioItsTargets) {
+  for (const char* file : {"/localpile.toml", "/scenario.toml"}) {
+    auto config = load_study_config(std::string(CUVEE_EXAMPLES) + file);
+    for (const auto& [name, scale] : config.scales) {
+      EXPECT_EQ(scale.set.at("train.schedule"), "'wsd'") << file << " " << name;
+    }
+  }
+  auto scenario = load_study_config(CUVEE_EXAMPLES "/scenario.toml");
+  EXPECT_EQ(scenario.targets.size(), 5u);
+  EXPECT_EQ(std::count(scenario.targets.begin(), scenario.targets.end(), "noise"), 0);
+  EXPECT_GT(scenario.oracle_samples, 0u);
+  EXPECT_GE(scenario.scale("small").seeds.size(), 3u);
 }
 
 TEST(StudyConfig, DefaultsEveryRecipe) {
@@ -108,6 +129,14 @@ TEST(StudyConfig, RefusesBadValues) {
   EXPECT_NE(error_of(head + "recipes = [\"uniform\", \"bimix\"]\n[scales.demo]\nsteps = 100\n")
                 .find("needs 'natural'"),
             std::string::npos);
+  EXPECT_NE(error_of(head + "[oracle]\nsamples = 2.5\n[scales.demo]\nsteps = 100\n")
+                .find("oracle.samples"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(head + "recipes = [\"uniform\"]\n[oracle]\nsamples = 2\n[scales.demo]\nsteps = "
+                      "100\n")
+          .find("must list"),
+      std::string::npos);
   EXPECT_NE(error_of(head + "targets = []\n[scales.demo]\nsteps = 100\n").find("targets"),
             std::string::npos);
   EXPECT_NE(error_of(head + "targets = [1]\n[scales.demo]\nsteps = 100\n").find("targets"),

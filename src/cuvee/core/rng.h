@@ -22,6 +22,7 @@ enum class Stream : uint64_t {
   kLawStarts = 6,
   kDensityHash = 7,
   kDerivedDomain = 8,
+  kOracleMixtures = 9,
   kTest = 99,
 };
 

@@ -144,6 +144,42 @@ std::string results_table(const ReportData& data, const RecipeSummary& best) {
   return html + bar_chart(axes, bars) + "</section>\n";
 }
 
+std::string oracle_section(const ReportData& data) {
+  std::string html = "<section id=\"oracle\"><h2>Oracle: the best static mixture found</h2>\n";
+  if (!data.oracle) return html + "<p>The config asks for no oracle search.</p></section>\n";
+  const auto& oracle = *data.oracle;
+  const auto& best = oracle.candidates[oracle.best];
+  html += fmt::format(
+      "<p>{} mixtures drawn from the flat Dirichlet and the natural and uniform mixtures, each "
+      "trained once (first seed) for the recipes' steps. Best: <b>{}</b>, balanced score {}: "
+      "{:.4f} below natural and {:.4f} below uniform.</p>\n",
+      oracle.candidates.size() - 2, escape_html(best.name), number(best.balanced),
+      oracle.gain_over_natural, oracle.gain_over_uniform);
+  if (!oracle.seed_noise) {
+    html +=
+        "<p><b>Headroom not judged:</b> with one seed there is no paired seed noise to compare "
+        "the oracle's gain with, so the gaps below may be noise.</p>\n";
+  } else {
+    html += fmt::format(
+        "<p><b>Headroom {}:</b> the paired seed noise (sd of natural − uniform over seeds) is "
+        "{:.4f}; {}.</p>\n",
+        *oracle.can_rank ? "enough" : "too small", *oracle.seed_noise,
+        *oracle.can_rank ? "both gains are at least three times it"
+                         : "a gain is under three times it, so this scenario cannot rank methods");
+  }
+  html += "<table><tr><th>candidate</th><th>balanced score</th>";
+  for (const auto& domain : data.domains) html += "<th>" + escape_html(domain) + "</th>";
+  html += "</tr>\n";
+  for (size_t i = 0; i < oracle.candidates.size(); ++i) {
+    const auto& c = oracle.candidates[i];
+    html += fmt::format("<tr{}><td>{}</td><td>{}</td>", i == oracle.best ? " class=\"best\"" : "",
+                        escape_html(c.name), number(c.balanced));
+    for (double w : c.weights) html += "<td>" + number(w, 3) + "</td>";
+    html += "</tr>\n";
+  }
+  return html + "</table>\n</section>\n";
+}
+
 std::string curves_section(const ReportData& data) {
   std::vector<Series> series;
   for (size_t i = 0; i < data.recipes.size(); ++i) {
@@ -246,6 +282,7 @@ std::string render_report(const ReportData& data) {
     }
     html += headline(data, *best);
     html += results_table(data, *best);
+    html += oracle_section(data);
     html += curves_section(data);
     html += trajectories_section(data);
     html += bimix_section(data);

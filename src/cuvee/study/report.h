@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cuvee/run/metrics.h"
+#include "cuvee/study/oracle.h"
 #include "cuvee/study/summary.h"
 
 namespace cuvee::study {
@@ -32,6 +33,7 @@ struct ReportData {
   std::vector<std::string> domains;
   std::vector<std::pair<std::string, std::vector<double>>> mixtures;
   std::optional<BimixQuality> bimix;
+  std::optional<Oracle> oracle;    // when the config asks for the oracle's search
   std::vector<std::string> notes;  // what the study left out, and why
 };
 

@@ -26,6 +26,7 @@
 #include "cuvee/run/run_folder.h"
 #include "cuvee/selection/keep_list.h"
 #include "cuvee/study/child_process.h"
+#include "cuvee/study/oracle.h"
 #include "cuvee/study/report.h"
 #include "cuvee/study/run_key.h"
 #include "cuvee/study/schedules.h"
@@ -152,6 +153,15 @@ class Study {
     std::string domains_path = (config_.data / "domains").string();
     if (has("natural")) train_all("natural", {"mixing.policy=natural"}, domains_path);
     train_all("uniform", {"mixing.policy=uniform"}, domains_path);
+    // The oracle's search, first seed only: every candidate at the recipes' own budget.
+    oracle_mixtures_ = dirichlet_mixtures(config_.oracle_samples, domain_names_.size(),
+                                          static_cast<uint64_t>(first_seed));
+    for (size_t k = 0; k < oracle_mixtures_.size(); ++k) {
+      oracle_runs_.push_back(
+          train(fmt::format("oracle.{}", k + 1), first_seed,
+                {"mixing.policy=fixed", weights_setting(domain_names_, oracle_mixtures_[k])},
+                domains_path, 0));
+    }
     if (has("entropy") || has("bimix")) {
       mixtures_.emplace_back("entropy (" + config_.entropy_measure + ")",
                              entropy_mixture(config_.entropy_measure));
@@ -193,7 +203,7 @@ class Study {
   // Estimated steps of all training, for the ETA (proxy runs count their proxy steps).
   void plan_steps() {
     size_t full_recipes = config_.recipes.size();
-    total_steps_ = full_recipes * scale_.seeds.size() * scale_.steps;
+    total_steps_ = (full_recipes * scale_.seeds.size() + config_.oracle_samples) * scale_.steps;
     if (std::find(config_.recipes.begin(), config_.recipes.end(), "bimix") !=
         config_.recipes.end()) {
       total_steps_ += proxy_measures().size() * proxy_steps_;
@@ -503,6 +513,37 @@ class Study {
     return quality;
   }
 
+  // The oracle over its search's runs and the natural and uniform runs (first seed), with the
+  // paired seed noise of natural against uniform when there are seeds to measure it.
+  std::optional<Oracle> choose_oracle_of(const std::map<std::string, std::vector<fs::path>>& runs,
+                                         const ReportData& data) {
+    if (oracle_runs_.empty()) return std::nullopt;
+    std::vector<OracleCandidate> candidates;
+    std::optional<double> noise;
+    const RecipeSummary *natural = nullptr, *uniform = nullptr;
+    for (const auto& recipe : data.recipes) {
+      if (recipe.name == "natural") natural = &recipe;
+      if (recipe.name == "uniform") uniform = &recipe;
+    }
+    if (natural == nullptr || uniform == nullptr) fail("the oracle needs natural and uniform runs");
+    auto first_weights = [](const fs::path& run) {
+      return read_run_metrics(run, 2).weights.front().weights;
+    };
+    candidates.push_back(
+        {"natural", first_weights(runs.at("natural").front()), natural->balanced_per_seed.front()});
+    candidates.push_back(
+        {"uniform", first_weights(runs.at("uniform").front()), uniform->balanced_per_seed.front()});
+    for (size_t k = 0; k < oracle_runs_.size(); ++k) {
+      auto curves = read_run_metrics(oracle_runs_[k]);
+      candidates.push_back({fmt::format("oracle.{}", k + 1), oracle_mixtures_[k],
+                            scoring_->balanced(curves.evals.back().loss)});
+    }
+    if (natural->balanced_per_seed.size() > 1) {
+      noise = natural->versus.at("uniform").balanced.sd;
+    }
+    return choose_oracle(std::move(candidates), noise);
+  }
+
   void report(const std::map<std::string, std::vector<fs::path>>& runs) {
     ReportData data;
     data.scale = scale_name_;
@@ -529,6 +570,8 @@ class Study {
     }
     data.mixtures.insert(data.mixtures.end(), mixtures_.begin(), mixtures_.end());
     data.bimix = bimix_quality(runs);
+    std::optional<Oracle> oracle = choose_oracle_of(runs, data);
+    data.oracle = oracle;
     data.notes = notes_;
 
     nlohmann::json summary;
@@ -542,7 +585,20 @@ class Study {
       summary["natural_weights"][scoring_->targets()[t]] = scoring_->natural_weights()[t];
     }
     summary["recipes"] = nlohmann::json::array();
-    for (const auto& recipe : data.recipes) summary["recipes"].push_back(recipe_json(recipe));
+    const RecipeSummary* natural = nullptr;
+    for (const auto& recipe : data.recipes) {
+      if (recipe.name == "natural") natural = &recipe;
+    }
+    for (const auto& recipe : data.recipes) {
+      nlohmann::json json = recipe_json(recipe);
+      if (oracle && natural != nullptr) {
+        auto share = oracle_share(*oracle, natural->balanced_per_seed.front(),
+                                  recipe.balanced_per_seed.front());
+        json["oracle_share"] = share ? nlohmann::json(*share) : nlohmann::json(nullptr);
+      }
+      summary["recipes"].push_back(std::move(json));
+    }
+    if (oracle) summary["oracle"] = oracle_json(*oracle, domain_names_);
     if (data.bimix) {
       summary["bimix"] = {{"extrapolation_rel_error", data.bimix->extrapolation_rel_error},
                           {"r2_log", data.bimix->r2_log},
@@ -568,6 +624,8 @@ class Study {
   uint64_t proxy_steps_ = 0;
   std::vector<std::pair<std::string, std::vector<double>>> mixtures_;
   std::vector<fs::path> proxy_tables_;
+  std::vector<std::vector<double>> oracle_mixtures_;  // the oracle's search, and its runs
+  std::vector<fs::path> oracle_runs_;
   std::map<std::string, double> targets_;
   std::vector<std::string> notes_;
   Clock::time_point start_ = Clock::now();

@@ -153,7 +153,7 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
   }
   check_keys(root,
              {"data", "train", "recipes", "targets", "entropy_measure", "entropy_estimator",
-              "bimix", "odm", "selection", "scales"},
+              "bimix", "odm", "oracle", "selection", "scales"},
              "", source);
   StudyConfig config;
   config.source = source;
@@ -174,8 +174,7 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     }
   }
   if (std::find(config.recipes.begin(), config.recipes.end(), "uniform") == config.recipes.end()) {
-    fail("{}: recipes: 'uniform' is required (every recipe is compared with it)",
-         source.string());
+    fail("{}: recipes: 'uniform' is required (every recipe is compared with it)", source.string());
   }
   for (const char* needs : {"bimix", "velocitune", "perplexity"}) {
     bool wanted =
@@ -230,6 +229,21 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     if (!(config.odm_epsilon_reference_steps >= 0)) {
       fail("{}: expected a number of steps ≥ 0 (0: the released schedule), got {}",
            where(source, "odm.epsilon_reference_steps"), config.odm_epsilon_reference_steps);
+    }
+  }
+  if (const toml::table* oracle = subtable(root, "oracle", "oracle", source)) {
+    check_keys(*oracle, {"samples"}, "oracle.", source);
+    double samples = number_value(*oracle, "samples", "oracle.samples", source, 0);
+    if (!(samples >= 0 && samples <= 1000) ||
+        samples != static_cast<double>(static_cast<uint64_t>(samples))) {
+      fail("{}: expected a whole number of mixtures in [0, 1000], got {}",
+           where(source, "oracle.samples"), samples);
+    }
+    config.oracle_samples = static_cast<uint64_t>(samples);
+    if (config.oracle_samples > 0 && std::find(config.recipes.begin(), config.recipes.end(),
+                                               "natural") == config.recipes.end()) {
+      fail("{}: oracle: the oracle's gain is measured over 'natural', which recipes must list",
+           source.string());
     }
   }
   if (const toml::table* selection = subtable(root, "selection", "selection", source)) {

@@ -41,6 +41,9 @@ struct StudyConfig {
   // ODM's ε schedule runs as a run of this many steps has it at the same fraction of training
   // (epsilon_time_scale = this / steps); 0: the released schedule, step for step.
   double odm_epsilon_reference_steps = 0;
+  // The oracle's search (study/oracle.h): this many flat-Dirichlet mixtures trained once each
+  // beside natural and uniform; 0: no oracle.
+  uint64_t oracle_samples = 0;
   double selection_keep = 0.5;  // fraction of documents the selection arms keep
   // Which perplexity band the perplexity arm keeps: low, mid (centred) or high.
   std::string perplexity_band = "mid";
