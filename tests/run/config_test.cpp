@@ -74,7 +74,7 @@ TEST(TrainConfig, OverridesParseAsTomlOrString) {
 
 TEST(TrainConfig, UnknownKeysNameTheNearest) {
   auto message = error_of(std::string(kToml) + "\n[eval]\nevery = 3\n");
-  EXPECT_NE(message.find("config.toml: unknown key 'eval.every'"), std::string::npos) << message;
+  EXPECT_NE(message.find("config.toml:20: unknown key 'eval.every'"), std::string::npos) << message;
   EXPECT_NE(message.find("did you mean 'train.eval_every'"), std::string::npos) << message;
 
   message = error_of("[data]\npaths = \"d\"\n[model]\nwidht = 3\n");
@@ -115,16 +115,41 @@ TEST(TrainConfig, LearningRateSchedule) {
   EXPECT_EQ(wsd.to_json()["train"]["schedule"], "wsd");
   EXPECT_EQ(parse_train_config(base, "c.toml", {{"train.schedule=wsd"}}).schedule, LrShape::wsd);
   EXPECT_EQ(error_of(base + "schedule = \"linear\"\n"),
-            "config.toml: 'train.schedule' must be \"cosine\" or \"wsd\", got \"linear\"");
+            "config.toml:6: 'train.schedule' must be \"cosine\" or \"wsd\", got \"linear\"");
   EXPECT_NE(error_of(base + "decay_fraction = 0\n").find("train.decay_fraction' must be in (0, 1]"),
             std::string::npos);
   EXPECT_NE(error_of(base + "decay_fraction = 1.5\n").find("train.decay_fraction"),
             std::string::npos);
   // The decay and the warm-up must fit in the run.
   EXPECT_EQ(error_of(base + "schedule = \"wsd\"\ndecay_fraction = 0.95\n"),
-            "config.toml: 'train.decay_fraction' gives a decay of 95 steps, which with the "
+            "config.toml:7: 'train.decay_fraction' gives a decay of 95 steps, which with the "
             "warm-up's 10 exceeds train.steps (100)");
   EXPECT_EQ(error_of(base + "decay_fraction = 0.95\n"), "");  // cosine has no decay phase
+}
+
+TEST(TrainConfig, AWrongTypedValueKeepsItsLine) {
+  std::string toml = "[data]\npaths = \"d\"\n\n[train]\nsteps = 10\nlr = \"fast\"\n";
+  EXPECT_EQ(error_of(toml), "config.toml:6: 'train.lr' must be a number, got \"fast\"");
+  EXPECT_EQ(error_of("seed = 1.5\n[data]\npaths = \"d\"\n"),
+            "config.toml:1: 'seed' must be a non-negative integer, got 1.5");
+  EXPECT_EQ(error_of("[data]\npaths = [\"d\", 3]\n"),
+            "config.toml:2: 'data.paths' must be a list of paths, got [\"d\",3]");
+  // Checks of values together name the line of the key at fault.
+  EXPECT_NE(error_of("[data]\npaths = \"d\"\n[model]\nwidth = 30\nheads = 4\n")
+                .find("config.toml:5: 'model.heads'"),
+            std::string::npos);
+  // A value from --set is named by its override.
+  EXPECT_EQ(error_of("[data]\npaths = \"d\"\n", {"train.lr=\"fast\""}),
+            "--set train.lr=\"fast\": 'train.lr' must be a number, got \"fast\"");
+  // A key the policy reads later is located by the config: the policy's message names the key.
+  auto c = parse_train_config(
+      "[data]\npaths = \"d\"\n[mixing]\npolicy = \"odm\"\n\nalpha = \"x\"\n", "config.toml");
+  EXPECT_EQ(c.locate("mixing.alpha: expected a number, got \"x\""),
+            "config.toml:6: mixing.alpha: expected a number, got \"x\"");
+  EXPECT_EQ(c.locate("mixing.gamma: required by policy 'odm'"),
+            "config.toml:3: mixing.gamma: required by policy 'odm'");  // the [mixing] table
+  EXPECT_EQ(c.locate("odm: needs at least 2 domains, got 1"),
+            "config.toml: odm: needs at least 2 domains, got 1");
 }
 
 TEST(TrainConfig, JsonRoundTrip) {

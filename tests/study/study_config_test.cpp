@@ -66,6 +66,17 @@ TEST(StudyConfig, ReadsEveryField) {
   EXPECT_NE(std::string(error_of("")).find("'train'"), std::string::npos);
 }
 
+TEST(StudyConfig, ErrorsNameTheLineOfTheKeyAtFault) {
+  const std::string head = "train = \"t.toml\"\n\n[scales.demo]\nsteps = 100\n";
+  EXPECT_EQ(error_of(head + "eval_every = \"often\"\n"),
+            "study.toml:5: scales.demo.eval_every: expected a number");
+  EXPECT_EQ(error_of("train = 3\n"), "study.toml:1: train: expected a string");
+  EXPECT_EQ(error_of(head + "[selection]\nkeep = 2.0\n"),
+            "study.toml:6: selection.keep: expected a fraction in (0, 1), got 2");
+  EXPECT_EQ(error_of("recipes = [\"uniform\"]\ntrain = \"t.toml\"\n[bimix]\nproxy_fractoin = 1\n"),
+            "study.toml:4: unknown key 'bimix.proxy_fractoin'; did you mean 'bimix.proxy_fraction'?");
+}
+
 TEST(StudyConfig, TheExampleDefinesEveryScale) {
   auto config = load_study_config(CUVEE_EXAMPLES "/localpile.toml");
   EXPECT_EQ(config.recipes, recipe_names());

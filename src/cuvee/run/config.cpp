@@ -11,6 +11,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/nearest_name.h"
 #include "cuvee/core/utf8.h"
+#include "cuvee/run/toml_lines.h"
 
 namespace cuvee {
 
@@ -174,9 +175,9 @@ const std::vector<Field>& fields() {
 }
 
 // Checks the values together, once every key is read.
-void validate(const TrainConfig& c, const std::string& where) {
+void validate(const TrainConfig& c) {
   auto require = [&](bool ok, const char* key, const std::string& expected) {
-    if (!ok) fail("{}: '{}' {}", where, key, expected);
+    if (!ok) fail("{}: '{}' {}", c.where(key), key, expected);
   };
   require(!c.data.empty(), "data.paths", "must name at least one domain folder");
   require(c.model.context > 0, "model.context", "must be > 0");
@@ -208,7 +209,7 @@ void validate(const TrainConfig& c, const std::string& where) {
   require(c.eval_sequences > 0, "train.eval_sequences", "must be > 0");
   require(c.device == "auto" || c.device == "cpu" || c.device == "cuda", "train.device",
           fmt::format("must be \"auto\", \"cpu\" or \"cuda\", got \"{}\"", c.device));
-  if (!c.mixing.is_object()) fail("{}: 'mixing' must be a table", where);
+  if (!c.mixing.is_object()) fail("{}: 'mixing' must be a table", c.where("mixing"));
 }
 
 nlohmann::json toml_to_json(const toml::node& node, const std::string& where,
@@ -235,7 +236,8 @@ nlohmann::json toml_to_json(const toml::node& node, const std::string& where,
 }
 
 // "a.b.c=value" applied to nested JSON; the value is TOML if it parses as one, else a string.
-void apply_override(nlohmann::json& json, const std::string& override) {
+void apply_override(nlohmann::json& json, const std::string& override,
+                    std::map<std::string, std::string>& origins) {
   auto eq = override.find('=');
   if (eq == std::string::npos || eq == 0) {
     fail("--set {}: expected key=value, e.g. --set train.lr=3e-4", override);
@@ -272,6 +274,7 @@ void apply_override(nlohmann::json& json, const std::string& override) {
       fail("--set {}: '{}' is not a table", override, key.substr(0, start - 1));
     if (dot == std::string::npos) {
       (*node)[part] = value;
+      origins[key] = "--set " + override;
       return;
     }
     node = &(*node)[part];
@@ -281,8 +284,7 @@ void apply_override(nlohmann::json& json, const std::string& override) {
 }
 
 // Flattens nested JSON (outside "mixing") to dotted keys and reads each through its Field.
-void read_fields(TrainConfig& config, const nlohmann::json& json, const std::string& prefix,
-                 const std::string& where) {
+void read_fields(TrainConfig& config, const nlohmann::json& json, const std::string& prefix) {
   for (const auto& [name, value] : json.items()) {
     std::string key = prefix.empty() ? name : prefix + "." + name;
     if (key == "mixing") {
@@ -294,13 +296,13 @@ void read_fields(TrainConfig& config, const nlohmann::json& json, const std::str
       if (f.key == key) field = &f;
     }
     if (field != nullptr) {
-      field->read(config, value, where);
+      field->read(config, value, config.where(key));
       continue;
     }
     bool is_section = false;
     for (const auto& f : fields()) is_section = is_section || f.key.rfind(key + ".", 0) == 0;
     if (is_section && value.is_object()) {
-      read_fields(config, value, key, where);
+      read_fields(config, value, key);
       continue;
     }
     // An unknown table is reported by its first key, so the suggestion can be a full key.
@@ -310,7 +312,8 @@ void read_fields(TrainConfig& config, const nlohmann::json& json, const std::str
     }
     auto keys = train_config_keys();
     keys.push_back("mixing.policy");
-    fail("{}: unknown key '{}'; did you mean '{}'?", where, unknown, nearest_name(unknown, keys));
+    fail("{}: unknown key '{}'; did you mean '{}'?", config.where(unknown), unknown,
+         nearest_name(unknown, keys));
   }
 }
 
@@ -341,28 +344,60 @@ uint64_t TrainConfig::decay_steps() const {
   return std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(decay_fraction * steps)));
 }
 
-TrainConfig train_config_from_json(const nlohmann::json& json, const std::filesystem::path& name) {
+namespace {
+
+TrainConfig from_json(const nlohmann::json& json, const std::filesystem::path& name,
+                      std::map<std::string, std::string> origins) {
   if (!json.is_object()) fail("{}: expected a table of settings", name.string());
   TrainConfig config;
   config.file = name;
   config.run = name.stem().string();
-  read_fields(config, json, "", name.string());
-  validate(config, name.string());
+  config.origins = std::move(origins);
+  read_fields(config, json, "");
+  validate(config);
   return config;
+}
+
+}  // namespace
+
+std::string TrainConfig::where(const std::string& key) const {
+  for (std::string k = key; !k.empty();) {
+    if (auto it = origins.find(k); it != origins.end()) return it->second;
+    size_t dot = k.rfind('.');
+    k = dot == std::string::npos ? "" : k.substr(0, dot);
+  }
+  return file.string();
+}
+
+std::string TrainConfig::locate(const std::string& message) const {
+  size_t colon = message.find(": ");
+  std::string key = message.substr(0, colon);
+  bool names_key =
+      colon != std::string::npos && !key.empty() && key.find_first_of(" '\"") == std::string::npos;
+  return fmt::format("{}: {}", names_key ? where(key) : file.string(), message);
+}
+
+TrainConfig train_config_from_json(const nlohmann::json& json, const std::filesystem::path& name) {
+  return from_json(json, name, {});
 }
 
 TrainConfig parse_train_config(std::string_view toml, const std::filesystem::path& name,
                                std::span<const std::string> overrides) {
   nlohmann::json json;
+  std::map<std::string, std::string> origins;
   try {
     auto table = toml::parse(toml, name.string());
+    // The values are checked after conversion (and overrides), so each key keeps its line.
+    for (const auto& [key, line] : toml_key_lines(table)) {
+      origins[key] = fmt::format("{}:{}", name.string(), line);
+    }
     json = toml_to_json(table, name.string(), "");
   } catch (const toml::parse_error& e) {
     fail("{}:{}:{}: {}", name.string(), e.source().begin.line, e.source().begin.column,
          e.description());
   }
-  for (const auto& override : overrides) apply_override(json, override);
-  return train_config_from_json(json, name);
+  for (const auto& override : overrides) apply_override(json, override, origins);
+  return from_json(json, name, std::move(origins));
 }
 
 TrainConfig load_train_config(const std::filesystem::path& file,

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -73,16 +74,25 @@ struct TrainConfig {
   int threads = 0;               // intra-op threads per rank; 0: cores / local ranks
   std::string device = "auto";   // auto (CUDA if available) | cpu | cuda
   nlohmann::json mixing = nlohmann::json::object();
+  // Where each dotted key's value came from: "file.toml:LINE" for the file's keys (tables too),
+  // "--set key=value" for an override. Not a setting: to_json() leaves it out.
+  std::map<std::string, std::string> origins;
 
   // Every setting, as nested JSON (the same keys as the TOML file).
   nlohmann::json to_json() const;
   // wsd: the steps of the final decay, decay_fraction of `steps` rounded, at least 1.
   uint64_t decay_steps() const;
+  // Where `key` (or the nearest table holding it) was set: "file.toml:LINE", "--set ...", or the
+  // file's name when the key was not set at all.
+  std::string where(const std::string& key) const;
+  // A message about a key, "mixing.eta: expected ..." as the policies write them, prefixed with
+  // where that key was set; any other message is prefixed with the file's name.
+  std::string locate(const std::string& message) const;
 };
 
 // Reads a TOML config and applies overrides "section.key=value" (value parsed as a TOML value,
-// or taken as a string if it does not parse as one). Errors name the file or override, the key
-// and what was expected.
+// or taken as a string if it does not parse as one). Errors name the file and line, or the
+// override, the key and what was expected.
 TrainConfig load_train_config(const std::filesystem::path& file,
                               std::span<const std::string> overrides = {});
 // The same from TOML text; `name` stands for the file in messages and gives the default run.

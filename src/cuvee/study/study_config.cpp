@@ -8,31 +8,47 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/nearest_name.h"
+#include "cuvee/run/toml_lines.h"
 
 namespace cuvee::study {
 namespace {
 
 const std::vector<std::string> kMeasures = {"shannon", "joint", "conditional"};
 
+// The config file and the line of each of its dotted keys, for messages.
+struct Source {
+  std::filesystem::path path;
+  std::map<std::string, uint32_t> lines;
+  std::string string() const { return path.string(); }
+};
+
+// "file:LINE", the line where the key was set ("file" for a key not in the file).
+std::string line_of(const Source& source, const std::string& key) {
+  auto line = source.lines.find(key);
+  if (line == source.lines.end()) return source.string();
+  return fmt::format("{}:{}", source.string(), line->second);
+}
+
+// "file:LINE: key", for messages about the key's value.
+std::string where(const Source& source, const std::string& key) {
+  return line_of(source, key) + ": " + key;
+}
+
 // Refuses keys of `table` outside `known`, naming the nearest valid one.
 void check_keys(const toml::table& table, const std::vector<std::string>& known,
-                const std::string& prefix, const std::filesystem::path& source) {
+                const std::string& prefix, const Source& source) {
   for (const auto& [key, node] : table) {
     std::string name(key.str());
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     std::vector<std::string> full;
     for (const auto& k : known) full.push_back(prefix + k);
-    fail("{}: unknown key '{}{}'; did you mean '{}'?", source.string(), prefix, name,
+    fail("{}: unknown key '{}{}'; did you mean '{}'?", line_of(source, prefix + name), prefix, name,
          nearest_name(prefix + name, full));
   }
 }
 
-std::string where(const std::filesystem::path& source, const std::string& key) {
-  return source.string() + ": " + key;
-}
-
 std::string string_value(const toml::table& table, const std::string& key, const std::string& full,
-                         const std::filesystem::path& source, std::string fallback) {
+                         const Source& source, std::string fallback) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return fallback;
   auto value = node->value<std::string>();
@@ -41,7 +57,7 @@ std::string string_value(const toml::table& table, const std::string& key, const
 }
 
 double number_value(const toml::table& table, const std::string& key, const std::string& full,
-                    const std::filesystem::path& source, double fallback) {
+                    const Source& source, double fallback) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return fallback;
   auto value = node->value<double>();
@@ -50,7 +66,7 @@ double number_value(const toml::table& table, const std::string& key, const std:
 }
 
 std::vector<std::string> string_list(const toml::table& table, const std::string& key,
-                                     const std::string& full, const std::filesystem::path& source,
+                                     const std::string& full, const Source& source,
                                      std::vector<std::string> fallback) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return fallback;
@@ -66,15 +82,14 @@ std::vector<std::string> string_list(const toml::table& table, const std::string
 }
 
 const toml::table* subtable(const toml::table& table, const std::string& key,
-                            const std::string& full, const std::filesystem::path& source) {
+                            const std::string& full, const Source& source) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return nullptr;
   if (!node->is_table()) fail("{}: expected a table", where(source, full));
   return node->as_table();
 }
 
-ScaleConfig parse_scale(const toml::table& table, const std::string& name,
-                        const std::filesystem::path& source) {
+ScaleConfig parse_scale(const toml::table& table, const std::string& name, const Source& source) {
   std::string prefix = "scales." + name + ".";
   check_keys(table, {"steps", "eval_every", "seeds", "set"}, prefix, source);
   ScaleConfig scale;
@@ -144,37 +159,38 @@ const ScaleConfig& StudyConfig::scale(std::string_view name) const {
   return it->second;
 }
 
-StudyConfig parse_study_config(std::string_view text, const std::filesystem::path& source) {
+StudyConfig parse_study_config(std::string_view text, const std::filesystem::path& path) {
   toml::table root;
   try {
-    root = toml::parse(text, source.string());
+    root = toml::parse(text, path.string());
   } catch (const toml::parse_error& e) {
-    fail("{}:{}: {}", source.string(), e.source().begin.line, e.description());
+    fail("{}:{}: {}", path.string(), e.source().begin.line, e.description());
   }
+  const Source source{path, toml_key_lines(root)};
   check_keys(root,
              {"data", "train", "recipes", "targets", "entropy_measure", "entropy_estimator",
               "bimix", "odm", "oracle", "selection", "scales"},
              "", source);
   StudyConfig config;
-  config.source = source;
+  config.source = path;
   config.data = string_value(root, "data", "data", source, "data");
   config.train = string_value(root, "train", "train", source, "");
   if (config.train.empty()) fail("{}: 'train' (the training config) is required", source.string());
   config.recipes = string_list(root, "recipes", "recipes", source, recipe_names());
-  if (config.recipes.empty()) fail("{}: recipes: expected at least one recipe", source.string());
+  if (config.recipes.empty()) fail("{}: expected at least one recipe", where(source, "recipes"));
   for (size_t i = 0; i < config.recipes.size(); ++i) {
     const auto& recipe = config.recipes[i];
     if (std::find(config.recipes.begin(), config.recipes.begin() + i, recipe) !=
         config.recipes.begin() + i) {
-      fail("{}: recipes: '{}' is listed twice", source.string(), recipe);
+      fail("{}: '{}' is listed twice", where(source, "recipes"), recipe);
     }
     if (std::find(recipe_names().begin(), recipe_names().end(), recipe) == recipe_names().end()) {
-      fail("{}: recipes: unknown recipe '{}'; did you mean '{}'?", source.string(), recipe,
+      fail("{}: unknown recipe '{}'; did you mean '{}'?", where(source, "recipes"), recipe,
            nearest_name(recipe, recipe_names()));
     }
   }
   if (std::find(config.recipes.begin(), config.recipes.end(), "uniform") == config.recipes.end()) {
-    fail("{}: recipes: 'uniform' is required (every recipe is compared with it)", source.string());
+    fail("{}: 'uniform' is required (every recipe is compared with it)", where(source, "recipes"));
   }
   for (const char* needs : {"bimix", "velocitune", "perplexity"}) {
     bool wanted =
@@ -182,15 +198,15 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     bool has_natural =
         std::find(config.recipes.begin(), config.recipes.end(), "natural") != config.recipes.end();
     if (wanted && !has_natural) {
-      fail("{}: recipes: '{}' needs 'natural' (its proxy run or reference model)", source.string(),
+      fail("{}: '{}' needs 'natural' (its proxy run or reference model)", where(source, "recipes"),
            needs);
     }
   }
   // Checked against the data's domains when the study opens them (study/scoring.h).
   config.targets = string_list(root, "targets", "targets", source, {});
   if (root.get("targets") != nullptr && config.targets.empty()) {
-    fail("{}: targets: expected at least one domain (leave it out to score every domain)",
-         source.string());
+    fail("{}: expected at least one domain (leave it out to score every domain)",
+         where(source, "targets"));
   }
   config.entropy_measure =
       string_value(root, "entropy_measure", "entropy_measure", source, "conditional");

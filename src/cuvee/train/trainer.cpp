@@ -117,6 +117,15 @@ std::vector<double> evaluate(Gpt& model, const TrainingData& data,
   return loss;
 }
 
+// The config's policy; its errors, which name the key, gain the line that set it.
+std::unique_ptr<Policy> located_policy(const TrainConfig& config, const TrainingData& data) {
+  try {
+    return make_policy(config.mixing, {data.names(), data.train_tokens(), config.steps});
+  } catch (const Error& e) {
+    throw Error(config.locate(e.what()));
+  }
+}
+
 // Everything a run holds from its first step to its last. The constructor sets it up: device,
 // data-parallel group, data, policy, model and optimizer, then the checkpoint's state when
 // resuming, and the metrics files (rank 0 only).
@@ -163,7 +172,7 @@ Run::Run(const TrainConfig& config, const TrainOptions& options)
       data(config.data, static_cast<uint64_t>(context)),
       domains(data.domains()),
       shape(model_shape(config.model, data)),
-      policy(make_policy(config.mixing, {data.names(), data.train_tokens(), config.steps})),
+      policy(located_policy(config, data)),
       model(new_model(shape, config.seed, device)),
       optimizer(make_optimizer(model, config)),
       parameters(model->parameters()),
