@@ -70,6 +70,12 @@ for r in s["recipes"]:
     share = r["oracle_share"]
     assert share is None or math.isfinite(share), r
 PY
+# Both record the cuvee that made them, as `cuvee --version` names it.
+version_line=$("$CUVEE" --version)
+python3 -c 'import json, sys; c = json.load(open("out/summary.json"))["cuvee"]
+line = "cuvee " + c["version"] + (" (commit " + c["commit"] + ")" if c["commit"] else "")
+assert line == sys.argv[1], (line, sys.argv[1])' "$version_line" || fail "summary.json's cuvee version"
+grep -qF "made by $version_line" out/report.html || fail "report.html does not name $version_line"
 for section in results oracle curves trajectories bimix; do
   grep -q "<section id=\"$section\">" out/report.html || fail "report.html has no $section section"
 done

@@ -47,10 +47,11 @@ std::filesystem::path torch_program() {
 }
 
 Action setup(CLI::App& app) {
-  // Everything after the command, --help included, is cuvee-torch's to parse.
+  // Everything after the command, --help and -q included, is cuvee-torch's to parse.
   app.set_help_flag();
   app.prefix_command();
   app.allow_extras();
+  app.fallthrough(false);
   return [] { hand_over(); };
 }
 

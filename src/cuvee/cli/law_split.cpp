@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/cli/usage_error.h"
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/laws/split.h"
@@ -23,7 +24,7 @@ struct SplitArgs {
 
 void run_split(const SplitArgs& args) {
   int ways = (args.last_steps > 0) + !args.runs.empty() + !args.fold.empty();
-  if (ways != 1) fail("give exactly one of --last-steps, --runs and --fold");
+  if (ways != 1) usage_error("give exactly one of --last-steps, --runs and --fold");
   auto table = read_observations(args.data, {args.proportion_tolerance});
   RowSplit split;
   if (args.last_steps > 0) {
@@ -34,7 +35,7 @@ void run_split(const SplitArgs& args) {
     size_t fold = 0, folds = 0;
     char tail = 0;
     if (std::sscanf(args.fold.c_str(), "%zu/%zu%c", &fold, &folds, &tail) != 2) {
-      fail("--fold '{}': expected i/k, e.g. 0/5", args.fold);
+      usage_error("--fold '{}': expected i/k, e.g. 0/5", args.fold);
     }
     split = split_fold(table, fold, folds, args.seed);
   }

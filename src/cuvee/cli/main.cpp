@@ -8,8 +8,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/cli/usage_error.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/core/version.h"
 
 namespace cuvee::cli {
 
@@ -34,8 +36,12 @@ int main(int argc, char** argv) {
   invocation().assign(argv, argv + argc);
   CLI::App app{"cuvee: decide what a language model is pretrained on", "cuvee"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", cuvee::version_line(), "Print the version and exit");
   bool quiet = false;
-  app.add_flag("-q,--quiet", quiet, "No progress lines on stderr");
+  app.add_flag("-q,--quiet", quiet, "No progress lines on stderr (before or after the command)");
+  // An option a command does not know falls through to the program's own, so `-q` works after
+  // the command too (`cuvee import -q ...`). Commands made below inherit the setting.
+  app.fallthrough();
 
   // Groups ("law", "tokenizer", ...) are created on demand from the commands' paths. A command
   // may also be a group ("select" and "select density"): then it runs when none of its
@@ -91,24 +97,30 @@ int main(int argc, char** argv) {
     return 3;
   }
 
+  // Usage errors exit with 2, as command-line programs conventionally do (CLI11's own codes,
+  // 105-114, say only which of its checks failed); --help and --version exit with 0.
+  constexpr int kUsageStatus = 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : kUsageStatus;
   }
   cuvee::Progress::set_enabled(!quiet);
 
-  try {
-    // The deepest parsed command is the one named ("select density", not "select").
-    CLI::App* chosen = nullptr;
-    size_t depth = 0;
-    for (auto& [words, sub] : leaves) {
-      if (sub->parsed() && words > depth) {
-        chosen = sub;
-        depth = words;
-      }
+  // The deepest parsed command is the one named ("select density", not "select").
+  CLI::App* chosen = nullptr;
+  size_t depth = 0;
+  for (auto& [words, sub] : leaves) {
+    if (sub->parsed() && words > depth) {
+      chosen = sub;
+      depth = words;
     }
+  }
+  try {
     if (chosen != nullptr) actions[chosen]();
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "cuvee: error: %s\nRun with --help for more information.\n", e.what());
+    return kUsageStatus;
   } catch (const cuvee::Error& e) {
     std::fprintf(stderr, "cuvee: error: %s\n", e.what());
     return 1;

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/cli/usage_error.h"
 #include "cuvee/core/error.h"
 #include "cuvee/mixing/online_replay.h"
 
@@ -21,9 +22,9 @@ struct ReplayArgs {
 // "key=value": the value as JSON when it parses as such (numbers, true, tables), else a string.
 void apply_set(nlohmann::json& mixing, const std::string& set) {
   size_t eq = set.find('=');
-  if (eq == std::string::npos || eq == 0) fail("--set '{}': expected key=value", set);
+  if (eq == std::string::npos || eq == 0) usage_error("--set '{}': expected key=value", set);
   std::string key = set.substr(0, eq), text = set.substr(eq + 1);
-  if (key == "policy") fail("--set '{}': give the policy with --policy", set);
+  if (key == "policy") usage_error("--set '{}': give the policy with --policy", set);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   mixing[key] = value.is_discarded() ? nlohmann::json(text) : value;
 }

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/cli/usage_error.h"
 #include "cuvee/core/error.h"
 #include "cuvee/selection/documents.h"
 #include "cuvee/selection/keep_list.h"
@@ -28,7 +29,7 @@ struct SelectArgs {
 
 void run(SelectArgs& args) {
   if (args.scores.empty() || args.method.empty() || args.out.empty()) {
-    fail("cuvee select needs --scores, --method and --out (or the subcommand density)");
+    usage_error("cuvee select needs --scores, --method and --out (or the subcommand density)");
   }
   args.options.method = parse_select_method(args.method);
   // Shards' score files join in the order given; each records the row it starts at.
@@ -42,7 +43,7 @@ void run(SelectArgs& args) {
     values.insert(values.end(), scores.values.begin(), scores.values.end());
   }
   if (args.options.method == SelectMethod::kThreshold && args.keep != 0) {
-    fail("--method threshold keeps by --min/--max, not --keep");
+    usage_error("--method threshold keeps by --min/--max, not --keep");
   }
   // Selects from values[begin, end), keeping the fraction of that range; global indices.
   auto select_range = [&](uint64_t begin, uint64_t end, uint64_t seed) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/cli/usage_error.h"
 #include "cuvee/core/error.h"
 #include "cuvee/selection/embeddings.h"
 #include "cuvee/selection/keep_list.h"
@@ -29,7 +30,7 @@ void run_density(DensityArgs& args) {
   auto method = parse_select_method(args.method);
   if (method != SelectMethod::kInverse && method != SelectMethod::kTopK &&
       method != SelectMethod::kBottomK) {
-    fail("--method '{}': density sampling takes inverse, topk or bottomk", args.method);
+    usage_error("--method '{}': density sampling takes inverse, topk or bottomk", args.method);
   }
   auto e = read_embeddings(args.embeddings, args.raw_dim);
   SelectOptions options;

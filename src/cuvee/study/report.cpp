@@ -269,10 +269,10 @@ std::string render_report(const ReportData& data) {
   html += kStyle;
   html += "</head>\n<body>\n<h1>cuvee study: which data mixture trains best?</h1>\n";
   html += fmt::format(
-      "<p class=\"muted\">Config {}, scale <b>{}</b>. Every recipe trains the "
+      "<p class=\"muted\">Config {}, scale <b>{}</b>, made by {}. Every recipe trains the "
       "same model for the same steps with the same seeds; losses are held out "
       "per domain.</p>\n",
-      escape_html(data.config), escape_html(data.scale));
+      escape_html(data.config), escape_html(data.scale), escape_html(data.version));
   if (data.recipes.empty()) {
     html += "<p>No recipe has finished.</p>\n";
   } else {

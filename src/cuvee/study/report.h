@@ -35,6 +35,7 @@ struct ReportData {
   std::optional<BimixQuality> bimix;
   std::optional<Oracle> oracle;    // when the config asks for the oracle's search
   std::vector<std::string> notes;  // what the study left out, and why
+  std::string version;             // the cuvee that made the report (version_line())
 };
 
 std::string render_report(const ReportData& data);

@@ -17,6 +17,7 @@
 #include "cuvee/core/json_file.h"
 #include "cuvee/core/mixture_file.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/core/version.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/laws/law_fit.h"
 #include "cuvee/laws/metrics.h"
@@ -573,8 +574,10 @@ class Study {
     std::optional<Oracle> oracle = choose_oracle_of(runs, data);
     data.oracle = oracle;
     data.notes = notes_;
+    data.version = version_line();
 
     nlohmann::json summary;
+    summary["cuvee"] = {{"version", version()}, {"commit", commit()}};
     summary["scale"] = scale_name_;
     summary["steps"] = scale_.steps;
     summary["seeds"] = scale_.seeds;
