@@ -16,7 +16,7 @@ DEMO_OUT ?= runs/demo
 FUZZ_RUNS ?= 1000000
 FUZZ_BUILD_DIR := build-fuzz
 
-.PHONY: all build bootstrap test bench demo localpile fuzz format tidy clean
+.PHONY: all build bootstrap test bench demo localpile fuzz install format tidy clean
 
 all: build
 
@@ -51,6 +51,11 @@ $(FUZZ_BUILD_DIR)/CMakeCache.txt:
 fuzz: $(FUZZ_BUILD_DIR)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
 	scripts/fuzz --build $(FUZZ_BUILD_DIR) $(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS),--runs $(FUZZ_RUNS))
+
+# cuvee and cuvee-torch into PREFIX/bin, the docs and examples into PREFIX/share/doc/cuvee.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
