@@ -38,6 +38,22 @@ expect_error "expected exact, case, space or case-space" "$CUVEE" -q score askll
 [ ! -f scores.tsv.partial ] || fail "partial file left behind"
 [ ! -f scores.tsv.failures ] || fail "failures file left behind"
 head -1 scores.tsv | grep -q '"prompt_version":"askllm-v2"' || fail "prompt version not recorded"
+
+# The key: OPENAI_API_KEY is sent by default, --api-key-env names another variable, and a
+# variable named but not set is an error (an unset OPENAI_API_KEY is not: local servers need none).
+printf '{"text": "document KEY-sekrit"}\n' >keyed.jsonl
+"$CUVEE" -q import --domain keyed --heldout 0 --out keydata keyed.jsonl >/dev/null
+env OPENAI_API_KEY=sekrit "$CUVEE" -q score askllm --endpoint "$endpoint" --model m \
+  --data keydata --out keyed.tsv --retries 0 >/dev/null || fail "OPENAI_API_KEY was not sent"
+expect_error "HTTP 401" env -u OPENAI_API_KEY "$CUVEE" -q score askllm --endpoint "$endpoint" \
+  --model m --data keydata --out nokey.tsv --retries 0
+expect_error "HTTP 401" env OPENAI_API_KEY=sekrit "$CUVEE" -q score askllm --endpoint "$endpoint" \
+  --model m --data keydata --out nokey.tsv --retries 0 --api-key-env ''
+env -u OPENAI_API_KEY MY_KEY=sekrit "$CUVEE" -q score askllm --endpoint "$endpoint" --model m \
+  --data keydata --out other_key.tsv --retries 0 --api-key-env MY_KEY >/dev/null ||
+  fail "--api-key-env MY_KEY was not sent"
+expect_error "--api-key-env MY_KEY: the variable is not set" env -u MY_KEY "$CUVEE" -q score \
+  askllm --endpoint "$endpoint" --model m --data keydata --out nokey.tsv --api-key-env MY_KEY
 head -1 scores.tsv | grep -q '"yes_match":"case-space"' || fail "yes-match setting not recorded"
 [ "$(grep -c yes-missing scores.tsv)" = 1 ] || fail "the missing yes is not marked"
 "$CUVEE" -q select --scores scores.tsv --method topk --keep 0.2 --out top.txt >/dev/null

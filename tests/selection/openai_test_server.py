@@ -5,6 +5,7 @@ servers show, according to markers in the prompt:
   GOOD-0.8     top log-probabilities with P(" yes") = 0.8, P(" no") = 0.2 (default 0.6)
   NOYES        top log-probabilities without "yes": " no" 0.6, " maybe" 0.1
   DELAY-50     the answer comes after 50 ms
+  KEY-abc      401 unless the request carries "Authorization: Bearer abc"
   FAULT-k-n    the first n requests for this prompt fail with fault k (n = "all": every one),
                then it is answered as above. Faults:
                  timeout     the answer comes after --stall seconds
@@ -142,6 +143,9 @@ class Handler(BaseHTTPRequestHandler):
             fault = "rate0"
         elif args.chaos > 0:
             fault = chaos_fault(prompt, attempt)
+        match = re.search(r"KEY-(\w+)", prompt)
+        if match and self.headers.get("Authorization") != "Bearer " + match.group(1):
+            fault = "401"
 
         match = re.search(r"DELAY-(\d+)", prompt)
         if match:

@@ -26,7 +26,8 @@ namespace {
 struct AskLlmArgs {
   std::vector<std::filesystem::path> data;
   std::filesystem::path out;
-  std::string api = "completions", api_key_env, yes_match = "case-space";
+  std::string api = "completions", api_key_env = "OPENAI_API_KEY", yes_match = "case-space";
+  bool api_key_env_given = false;
   AskLlmOptions options;
 };
 
@@ -63,10 +64,14 @@ void report_failures(const AskLlmReport& report, const std::filesystem::path& pa
 void run(AskLlmArgs& args) {
   args.options.api = parse_askllm_api(args.api);
   args.options.yes_match = parse_yes_match(args.yes_match);
+  // OPENAI_API_KEY, as OpenAI's own clients read it, is sent when set; a local server needs no
+  // key, so its absence is an error only when --api-key-env names the variable.
   if (!args.api_key_env.empty()) {
     const char* key = std::getenv(args.api_key_env.c_str());
-    if (key == nullptr) fail("--api-key-env {}: the variable is not set", args.api_key_env);
-    args.options.api_key = key;
+    if (key == nullptr && args.api_key_env_given) {
+      fail("--api-key-env {}: the variable is not set", args.api_key_env);
+    }
+    if (key != nullptr) args.options.api_key = key;
   }
   DocumentTable documents(args.data);
   std::map<const Domain*, std::unique_ptr<Tokenizer>> tokenizers;
@@ -129,7 +134,10 @@ Action setup(CLI::App& app) {
   app.add_option("--out", args->out, "The scores file")->required();
   app.add_option("--api", args->api, "completions (logprobs) or chat (top_logprobs)")
       ->capture_default_str();
-  app.add_option("--api-key-env", args->api_key_env, "Environment variable holding the API key");
+  app.add_option("--api-key-env", args->api_key_env,
+                 "Environment variable holding the API key, sent when set ('' sends none)")
+      ->capture_default_str()
+      ->each([args](const std::string&) { args->api_key_env_given = true; });
   app.add_option("--yes-match", args->yes_match,
                  "Which tokens count as yes: exact, case (Yes, YES), space ( yes) or case-space")
       ->capture_default_str();
