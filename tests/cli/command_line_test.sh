@@ -7,6 +7,13 @@ version=$("$CUVEE" --version)
 [[ $version =~ ^cuvee\ [0-9]+\.[0-9]+\.[0-9]+( \(commit [0-9a-f]+(-dirty)?\))?$ ]] ||
   fail "--version printed '$version'"
 "$CUVEE" --help | grep -q -- "--version" || fail "--help does not list --version"
+# The libtorch commands, run by cuvee-torch, are described as the others are.
+help=$("$CUVEE" --help)
+[[ $help == *"Train a GPT on a mixture of domains"* ]] || fail "train's description: $help"
+[[ $help != *"libtorch"* ]] || fail "a placeholder description: $help"
+help=$("$CUVEE" score --help)
+[[ $help == *"Mean token loss under a GPT checkpoint"* ]] || fail "score perplexity's: $help"
+[[ $help != *"libtorch"* ]] || fail "a placeholder description: $help"
 
 # Usage errors exit with 2 (not CLI11's 105-114), whichever program parses them.
 status_of() {
@@ -71,4 +78,19 @@ CUVEE_THREADS=1 OMP_NUM_THREADS=lots "$CUVEE" -q import --domain f --out data do
 env -u CUVEE_THREADS OMP_NUM_THREADS=1,1 "$CUVEE" -q import --domain g --out data --heldout 0.2 docs.jsonl >/dev/null ||
   fail "OMP_NUM_THREADS=1,1 refused"
 cmp -s data/a/train.bin data/g/train.bin || fail "one thread changed the import"
+
+# A manifest that lacks a key is an error naming the file and the key, nested ones too.
+for key in dtype tokenizer.vocab_size; do
+  rm -rf broken && cp -r data/a broken
+  python3 -c 'import json, sys
+m = json.load(open("broken/manifest.json"))
+*tables, last = sys.argv[1].split(".")
+t = m
+for table in tables: t = t[table]
+del t[last]
+json.dump(m, open("broken/manifest.json", "w"))' "$key"
+  echo 0 >keep.txt
+  expect_error "broken/manifest.json: missing field '${key##*.}'" \
+    "$CUVEE" -q filter --data broken --keep keep.txt --out filtered
+done
 echo "command_line_test: ok"

@@ -55,15 +55,16 @@ Action setup(CLI::App& app) {
   return [] { hand_over(); };
 }
 
-// One registration per libtorch command; CUVEE_TORCH_COMMANDS is "train;score perplexity;...".
+// One registration per libtorch command; CUVEE_TORCH_COMMANDS is "train;score perplexity;..."
+// (the build's list) and CUVEE_TORCH_DESCRIPTIONS their descriptions in the same order, which
+// the build reads from the commands' own Registration lines.
 const bool registered = [] {
-  std::istringstream names(CUVEE_TORCH_COMMANDS);
-  std::string name;
+  std::istringstream names(CUVEE_TORCH_COMMANDS), descriptions(CUVEE_TORCH_DESCRIPTIONS);
+  std::string name, description;
   static std::vector<Registration> registrations;
   registrations.reserve(16);
-  while (std::getline(names, name, ';')) {
-    if (!name.empty())
-      registrations.emplace_back(name, "(libtorch) run `cuvee " + name + " --help`", setup);
+  while (std::getline(names, name, ';') && std::getline(descriptions, description, ';')) {
+    if (!name.empty()) registrations.emplace_back(name, description, setup);
   }
   return true;
 }();
