@@ -135,7 +135,10 @@ std::vector<std::unique_ptr<Domain>> open_domains(std::span<const fs::path> path
   for (const auto& domain : domains) {
     const auto& a = domains.front()->manifest().tokenizer;
     const auto& b = domain->manifest().tokenizer;
-    if (a.kind != b.kind || a.model_hash != b.model_hash || a.vocab_size != b.vocab_size) {
+    // An external tokenizer is known only by the name and vocabulary size `cuvee adopt` got.
+    bool external_differs = a.kind == "external" && (a.model != b.model || a.eos_id != b.eos_id);
+    if (a.kind != b.kind || a.model_hash != b.model_hash || a.vocab_size != b.vocab_size ||
+        external_differs) {
       fail(
           "domains '{}' and '{}' were tokenised differently ({} {} vs {} {}); import them with "
           "the same tokenizer",

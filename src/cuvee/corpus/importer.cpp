@@ -26,6 +26,8 @@ struct EncodedDocument {
   bool heldout = false;
 };
 
+}  // namespace
+
 void check_domain_name(const std::string& name) {
   static const std::regex valid("[A-Za-z0-9][A-Za-z0-9_.-]*");
   if (!std::regex_match(name, valid)) {
@@ -35,8 +37,6 @@ void check_domain_name(const std::string& name) {
         name);
   }
 }
-
-}  // namespace
 
 bool is_heldout(std::string_view text, double fraction) {
   double u = static_cast<double>(hash64(text, kHeldoutSalt) >> 11) * 0x1.0p-53;

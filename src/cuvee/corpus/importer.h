@@ -34,8 +34,12 @@ struct ImportReport {
   std::vector<std::pair<std::string, uint64_t>> skipped;
 };
 
-// Whether a document (by its text) belongs to the held-out split at this fraction.
+// Whether a document (by its text, or other bytes that identify it) belongs to the held-out
+// split at this fraction.
 bool is_heldout(std::string_view text, double fraction);
+
+// Refuses a domain name that is not a letter or digit followed by letters, digits, '_', '-', '.'.
+void check_domain_name(const std::string& name);
 
 ImportReport import_domain(const ImportOptions& options);
 

@@ -74,6 +74,12 @@ std::unique_ptr<Tokenizer> open_tokenizer(const std::filesystem::path& model) {
 
 std::unique_ptr<Tokenizer> open_tokenizer(const TokenizerInfo& info) {
   if (info.kind == "bytes") return std::make_unique<ByteTokenizer>();
+  if (info.kind == "external") {
+    fail(
+        "the domain was tokenised outside cuvee ({}vocabulary size {}; `cuvee adopt`), so its "
+        "text cannot be decoded; this command needs a domain made by `cuvee import`",
+        info.model.empty() ? "" : info.model + ", ", info.vocab_size);
+  }
   if (info.kind != "sentencepiece") fail("unknown tokenizer kind '{}'", info.kind);
   auto tokenizer = std::make_unique<SentencePieceTokenizer>(info.model);
   if (tokenizer->info().model_hash != info.model_hash) {
