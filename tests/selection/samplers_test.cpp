@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/selection/keep_list.h"
 #include "cuvee/selection/scores.h"
@@ -88,6 +89,37 @@ TEST(ScoresAndKeepLists, RoundTripAndRejectBadLines) {
   EXPECT_THROW(read_keep_list(dir / "down.txt"), Error);
   dir.write("word.txt", "x\n");
   EXPECT_THROW(read_keep_list(dir / "word.txt"), Error);
+}
+
+TEST(ScoresAndKeepLists, CarryTheDocumentsIds) {
+  testing::TempDir dir;
+  Scores scores;
+  scores.meta = {{"method", "test"}};
+  scores.values = {0.5, 2};
+  scores.ids = {"doc a", "17"};  // spaces are part of an id; only tabs separate
+  write_scores(dir / "s.tsv", scores);
+  EXPECT_EQ(read_file(dir / "s.tsv"),
+            "# cuvee-scores/1 {\"ids\":true,\"method\":\"test\"}\n0\t0.5\t\tdoc a\n1\t2\t\t17\n");
+  auto back = read_scores(dir / "s.tsv");
+  EXPECT_EQ(back.ids, scores.ids);
+  EXPECT_EQ(back.values, scores.values);
+  EXPECT_TRUE(back.notes.empty());
+  // Without ids, no "ids" in the header, whatever the meta said.
+  back.ids.clear();
+  write_scores(dir / "plain.tsv", back);
+  EXPECT_EQ(read_scores(dir / "plain.tsv").meta, scores.meta);
+  // A file that promises ids has them on every line.
+  dir.write("short.tsv", "# cuvee-scores/1 {\"ids\":true}\n0\t1\t\ta\n1\t1\n");
+  EXPECT_THROW(read_scores(dir / "short.tsv"), Error);
+  scores.ids = {"one"};
+  EXPECT_THROW(write_scores(dir / "mismatch.tsv", scores), Error);
+
+  write_keep_list(dir / "k.txt", {1, 5}, {"doc a", "17"});
+  EXPECT_EQ(read_file(dir / "k.txt"), "1\tdoc a\n5\t17\n");
+  std::vector<std::string> ids;
+  EXPECT_EQ(read_keep_list(dir / "k.txt", &ids), (std::vector<uint64_t>{1, 5}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"doc a", "17"}));
+  EXPECT_THROW(write_keep_list(dir / "k2.txt", {1, 5}, {"a"}), Error);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cuvee/cli/command.h"
+#include "cuvee/core/error.h"
 #include "cuvee/selection/filter.h"
 #include "cuvee/selection/keep_list.h"
 
@@ -19,8 +20,19 @@ struct FilterArgs {
 };
 
 void run(const FilterArgs& args) {
-  auto kept = read_keep_list(args.keep);
+  std::vector<std::string> listed_ids;
+  auto kept = read_keep_list(args.keep, &listed_ids);
   DocumentTable documents(args.data);
+  // A keep-list that names ids must name these documents: one made from other data (or
+  // another order of --data) would keep the wrong ones.
+  const auto& ids = documents.ids();
+  for (size_t k = 0; k < kept.size(); ++k) {
+    if (listed_ids[k].empty() || kept[k] >= ids.size()) continue;
+    if (listed_ids[k] != ids[kept[k]]) {
+      fail("{}: document {} is '{}' in the keep-list but '{}' in --data (a list from other data?)",
+           args.keep.string(), kept[k], listed_ids[k], ids[kept[k]]);
+    }
+  }
   auto report = filter_documents(documents, kept, args.out);
   std::fputs(
       fmt::format("kept {} of {} documents -> {}\n", report.kept, report.total, args.out.string())

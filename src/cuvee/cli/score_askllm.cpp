@@ -116,7 +116,7 @@ void run(AskLlmArgs& args) {
          report.stopped.empty() ? "" : " (stopped: " + report.stopped + ")", partial.count(),
          partial.partial_path().string());
   }
-  partial.finish(documents.size());
+  partial.finish(documents.size(), documents.ids());
   std::filesystem::remove(failures_path);
   std::fputs(fmt::format("scored {} documents ({} this run) with {} -> {}\n", documents.size(),
                          pending.size(), args.options.model, args.out.string())

@@ -26,6 +26,7 @@ void run(const DsirArgs& args) {
   for (const auto& domain : target.domains()) names.push_back(domain->name());
   scores.meta = {{"method", "dsir"}, {"buckets", args.options.buckets}, {"target", names}};
   scores.values = dsir_scores(target, raw, args.options);
+  scores.ids = raw.ids();
   write_scores(args.out, scores);
   std::fputs(
       fmt::format("scored {} documents -> {}\n", scores.values.size(), args.out.string()).c_str(),

@@ -34,13 +34,19 @@ void run(SelectArgs& args) {
   args.options.method = parse_select_method(args.method);
   // Shards' score files join in the order given; each records the row it starts at.
   std::vector<double> values;
+  std::vector<std::string> ids;  // the documents' ids, when every score file carries them
   for (const auto& path : args.scores) {
     auto scores = read_scores(path);
     if (scores.meta.contains("first") && scores.meta["first"].get<uint64_t>() != values.size()) {
       fail("{}: its scores start at document {}, but the files before it hold {}", path.string(),
            scores.meta["first"].get<uint64_t>(), values.size());
     }
+    if (!values.empty() && scores.ids.empty() != ids.empty()) {
+      fail("{}: {} the documents' ids, the files before it {}", path.string(),
+           scores.ids.empty() ? "lacks" : "carries", scores.ids.empty() ? "carry them" : "do not");
+    }
     values.insert(values.end(), scores.values.begin(), scores.values.end());
+    ids.insert(ids.end(), scores.ids.begin(), scores.ids.end());
   }
   if (args.options.method == SelectMethod::kThreshold && args.keep != 0) {
     usage_error("--method threshold keeps by --min/--max, not --keep");
@@ -73,7 +79,11 @@ void run(SelectArgs& args) {
       kept.insert(kept.end(), part.begin(), part.end());
     }
   }
-  write_keep_list(args.out, kept);
+  std::vector<std::string> kept_ids;
+  if (!ids.empty()) {
+    for (uint64_t index : kept) kept_ids.push_back(ids[index]);
+  }
+  write_keep_list(args.out, kept, kept_ids);
   std::fputs(fmt::format("kept {} of {} documents ({}) -> {}\n", kept.size(), values.size(),
                          args.method, args.out.string())
                  .c_str(),

@@ -119,8 +119,8 @@ AdoptReport adopt_domain(const AdoptOptions& options) {
   // An old manifest goes first: while the new files replace the old, the domain reads as
   // incomplete rather than as a mix of both.
   fs::remove(manifest_path(dir));
-  manifest.train = {train.documents(), train.tokens(), "", ""};
-  manifest.heldout = {heldout.documents(), heldout.tokens(), "", ""};
+  manifest.train = {train.documents(), train.tokens(), "", "", ""};
+  manifest.heldout = {heldout.documents(), heldout.tokens(), "", "", ""};
   train.commit();
   heldout.commit();
   manifest.train.bin_hash = file_hash(dir / "train.bin");

@@ -7,6 +7,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
 #include "cuvee/core/rng.h"
+#include "cuvee/corpus/document_ids.h"
 #include "cuvee/corpus/domain.h"
 
 namespace cuvee {
@@ -27,12 +28,17 @@ DomainManifest start_domain(const Domain& in, const fs::path& out) {
   fs::remove(manifest_path(out));
   DomainManifest manifest = in.manifest();
   manifest.sources = {in.dir().string()};
+  // Derived documents are not the source's rows any more (shuffled, or cut to a budget): they
+  // carry no ids, and ids an earlier domain left in the folder go.
+  manifest.id_key.clear();
+  fs::remove(ids_path(out, "train"));
+  fs::remove(ids_path(out, "heldout"));
   return manifest;
 }
 
 SplitInfo commit_split(IndexedDatasetWriter& writer, const fs::path& prefix) {
   writer.commit();
-  SplitInfo info{writer.documents(), writer.tokens(), "", ""};
+  SplitInfo info{writer.documents(), writer.tokens(), "", "", ""};
   info.bin_hash = file_hash(prefix.string() + ".bin");
   info.idx_hash = file_hash(prefix.string() + ".idx");
   return info;

@@ -12,6 +12,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/utf8.h"
 #include "cuvee/corpus/byte_source.h"
+#include "cuvee/corpus/document_ids.h"
 
 namespace cuvee {
 namespace fs = std::filesystem;
@@ -192,9 +193,35 @@ void check_not_empty(ValidatedDocument& result, const std::string& where) {
   }
 }
 
+// The document's id from its field: `found` whether the object has the field, `id` its value
+// when that is a string or a whole number (as JSON writes it), `type` the value's JSON type.
+// False, with the error set, when there is no usable id.
+bool take_id(ValidatedDocument& result, const std::string& where, const std::string& id_key,
+             bool found, const char* type, std::optional<std::string> id) {
+  if (!found) {
+    result.error = fmt::format(
+        "{}: no '{}' field for the document's id (--id-key '' imports without ids)", where, id_key);
+    result.reason = "missing id field";
+    return false;
+  }
+  if (!id) {
+    result.error = fmt::format("{}: field '{}' is {}, expected a string or a whole number", where,
+                               id_key, type);
+    result.reason = "id not a string or whole number";
+    return false;
+  }
+  if (auto problem = id_problem(*id); !problem.empty()) {
+    result.error = fmt::format("{}: field '{}' is {}", where, id_key, problem);
+    result.reason = "unusable id";
+    return false;
+  }
+  result.id = std::move(*id);
+  return true;
+}
+
 // The same checks as validate_document's, through nlohmann::json (valid UTF-8 already).
 ValidatedDocument validate_with_nlohmann(const RawDocument& doc, const std::string& where,
-                                         const std::string& text_key) {
+                                         const std::string& text_key, const std::string& id_key) {
   ValidatedDocument result;
   nlohmann::json object;
   try {
@@ -218,6 +245,16 @@ ValidatedDocument validate_with_nlohmann(const RawDocument& doc, const std::stri
     result.reason = "text not a string";
   } else {
     result.text = it->get<std::string>();
+    if (!id_key.empty()) {
+      auto id = object.find(id_key);
+      std::optional<std::string> value;
+      if (id != object.end() && id->is_string()) value = id->get<std::string>();
+      if (id != object.end() && id->is_number_integer()) value = id->dump();
+      if (!take_id(result, where, id_key, id != object.end(),
+                   id == object.end() ? "" : id->type_name(), value)) {
+        return result;
+      }
+    }
     check_not_empty(result, where);
   }
   return result;
@@ -225,8 +262,14 @@ ValidatedDocument validate_with_nlohmann(const RawDocument& doc, const std::stri
 
 }  // namespace
 
+bool has_field(const RawDocument& doc, const std::string& key) {
+  if (!doc.json) return false;
+  auto object = nlohmann::json::parse(doc.payload, nullptr, /*allow_exceptions=*/false);
+  return object.is_object() && object.contains(key);
+}
+
 ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file,
-                                    const std::string& text_key) {
+                                    const std::string& text_key, const std::string& id_key) {
   ValidatedDocument result;
   auto where = [&] { return fmt::format("{}:{}", file.string(), doc.line); };
   auto bad_utf8 = [&](size_t bad) {
@@ -248,7 +291,9 @@ ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file
       }
       // simdjson's DOM holds no integer beyond 64 bits; JSON allows them, so a line it cannot
       // read a number of goes to nlohmann::json (which reads them as doubles), once.
-      if (error == simdjson::NUMBER_ERROR) return validate_with_nlohmann(doc, where(), text_key);
+      if (error == simdjson::NUMBER_ERROR) {
+        return validate_with_nlohmann(doc, where(), text_key, id_key);
+      }
       result.error = fmt::format("{}: malformed JSON: {}", where(), simdjson::error_message(error));
       result.reason = "malformed JSON";
       return result;
@@ -260,9 +305,10 @@ ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file
       return result;
     }
     // The last field of that name counts, as when the object is read into a map.
-    std::optional<simdjson::dom::element> text;
+    std::optional<simdjson::dom::element> text, id;
     for (auto field : simdjson::dom::object(root)) {
       if (field.key == text_key) text = field.value;
+      if (!id_key.empty() && field.key == id_key) id = field.value;
     }
     if (!text) {
       result.error =
@@ -277,9 +323,27 @@ ValidatedDocument validate_document(const RawDocument& doc, const fs::path& file
       return result;
     }
     result.text = std::string_view(*text);
+    if (!id_key.empty()) {
+      std::optional<std::string> value;
+      const auto type = id ? id->type() : simdjson::dom::element_type::NULL_VALUE;
+      if (type == simdjson::dom::element_type::STRING) value = std::string(std::string_view(*id));
+      if (type == simdjson::dom::element_type::INT64) value = std::to_string(int64_t(*id));
+      if (type == simdjson::dom::element_type::UINT64) value = std::to_string(uint64_t(*id));
+      if (!take_id(result, where(), id_key, id.has_value(), json_type_name(type), value)) {
+        return result;
+      }
+    }
   } else {
     if (size_t bad = find_invalid_utf8(doc.payload); bad != std::string_view::npos) {
       return bad_utf8(bad);
+    }
+    if (!id_key.empty()) {
+      result.error = fmt::format(
+          "{}: plain text has no '{}' field for the document's id (ids come from JSONL; "
+          "--id-key '' imports without them)",
+          where(), id_key);
+      result.reason = "missing id field";
+      return result;
     }
     result.text = doc.payload;
   }

@@ -60,13 +60,18 @@ class DocumentReader {
   std::unique_ptr<Source> source_;
 };
 
-// The text of a document, or the reason it is bad ("file:line: ..."), from its payload.
+// The text of a document (and with `id_key`, its id: the field's string, or a whole number as
+// JSON writes it), or the reason it is bad ("file:line: ..."), from its payload.
 struct ValidatedDocument {
   std::string text;
+  std::string id;
   std::string error;   // "file:line: what is wrong"; empty when the document is good
   std::string reason;  // the kind of fault, for counting skipped documents
 };
 ValidatedDocument validate_document(const RawDocument& doc, const std::filesystem::path& file,
-                                    const std::string& text_key);
+                                    const std::string& text_key, const std::string& id_key = "");
+
+// Whether a JSON payload is an object with the field `key` (false for anything else).
+bool has_field(const RawDocument& doc, const std::string& key);
 
 }  // namespace cuvee

@@ -14,10 +14,12 @@ namespace fs = std::filesystem;
 namespace {
 
 nlohmann::json split_json(const SplitInfo& split) {
-  return {{"documents", split.documents},
-          {"tokens", split.tokens},
-          {"bin_xxh3", split.bin_hash},
-          {"idx_xxh3", split.idx_hash}};
+  nlohmann::json json = {{"documents", split.documents},
+                         {"tokens", split.tokens},
+                         {"bin_xxh3", split.bin_hash},
+                         {"idx_xxh3", split.idx_hash}};
+  if (!split.ids_hash.empty()) json["ids_xxh3"] = split.ids_hash;
+  return json;
 }
 
 SplitInfo split_from_json(const nlohmann::json& json, const fs::path& where) {
@@ -26,6 +28,8 @@ SplitInfo split_from_json(const nlohmann::json& json, const fs::path& where) {
   split.tokens = json_field<uint64_t>(json, "tokens", where);
   split.bin_hash = json_field<std::string>(json, "bin_xxh3", where);
   split.idx_hash = json_field<std::string>(json, "idx_xxh3", where);
+  // Present when the domain has ids (document_ids.h); domains without ids omit it.
+  if (json.contains("ids_xxh3")) split.ids_hash = json_field<std::string>(json, "ids_xxh3", where);
   return split;
 }
 
@@ -45,6 +49,7 @@ nlohmann::json DomainManifest::to_json() const {
           {"train", split_json(train)},
           {"heldout", split_json(heldout)},
           {"skipped_bad", skipped_bad},
+          {"id_key", id_key},
           {"sources", sources}};
 }
 
@@ -66,6 +71,11 @@ DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::p
   m.heldout = split_from_json(json_field<nlohmann::json>(json, "heldout", where), where);
   m.skipped_bad = json_field<uint64_t>(json, "skipped_bad", where);
   m.sources = json_field<std::vector<std::string>>(json, "sources", where);
+  // Written since domains carry ids; a manifest from before has none.
+  if (json.contains("id_key")) m.id_key = json_field<std::string>(json, "id_key", where);
+  if (!m.id_key.empty() && (m.train.ids_hash.empty() || m.heldout.ids_hash.empty())) {
+    fail("{}: 'id_key' is '{}' but a split has no 'ids_xxh3'", where.string(), m.id_key);
+  }
   return m;
 }
 

@@ -3,6 +3,8 @@
 //   DIR/NAME/train.bin, train.idx      Megatron token files, one sequence per document, each
 //                                      document followed by the tokenizer's end-of-document id
 //   DIR/NAME/heldout.bin, heldout.idx  the held-out split (documents chosen by text hash)
+//   DIR/NAME/train.ids, heldout.ids    with ids (import's --id-key): each document's id from
+//                                      the input, one per line (document_ids.h)
 //   DIR/NAME/manifest.json             counts, tokenizer, checksums (written last: a domain
 //                                      without a manifest is incomplete)
 //
@@ -24,7 +26,7 @@
 namespace cuvee {
 
 struct TokenizerInfo {
-  std::string kind;        // "bytes" or "sentencepiece"
+  std::string kind;        // "bytes", "sentencepiece" or "external" (adopter.h)
   std::string model;       // path of the SentencePiece model ("" for bytes)
   std::string model_hash;  // xxh3-64 of the model file, hex ("" for bytes)
   uint64_t vocab_size = 0;
@@ -37,6 +39,7 @@ struct SplitInfo {
   uint64_t tokens = 0;
   std::string bin_hash;  // xxh3-64 of the .bin file, hex
   std::string idx_hash;  // xxh3-64 of the .idx file, hex
+  std::string ids_hash;  // xxh3-64 of the .ids file, hex ("" when the domain has no ids)
 };
 
 struct DomainManifest {
@@ -47,6 +50,7 @@ struct DomainManifest {
   SplitInfo train;
   SplitInfo heldout;
   uint64_t skipped_bad = 0;          // documents skipped by --skip-bad
+  std::string id_key;                // the input field the documents' ids came from; "": none
   std::vector<std::string> sources;  // input files, as given
   nlohmann::json to_json() const;
   static DomainManifest from_json(const nlohmann::json& json, const std::filesystem::path& where);

@@ -1,6 +1,8 @@
 #include "cuvee/corpus/importer.h"
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <regex>
 
 #include "cuvee/core/error.h"
@@ -8,6 +10,7 @@
 #include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/threads.h"
+#include "cuvee/corpus/document_ids.h"
 #include "cuvee/corpus/indexed_dataset.h"
 #include "cuvee/corpus/tokenizer.h"
 
@@ -21,7 +24,8 @@ constexpr uint64_t kHeldoutSalt = 0x6375766565686c64ULL;  // "cuveehld"
 
 struct EncodedDocument {
   std::vector<uint8_t> bytes;  // the tokens as the token file stores them
-  std::string error;           // "file:line: what is wrong" when the document is bad
+  std::string id;
+  std::string error;  // "file:line: what is wrong" when the document is bad
   std::string reason;
   bool heldout = false;
 };
@@ -67,6 +71,8 @@ ImportReport import_domain(const ImportOptions& options) {
   fs::create_directories(dir);
   IndexedDatasetWriter train(dir / "train", dtype);
   IndexedDatasetWriter heldout(dir / "heldout", dtype);
+  std::optional<std::string> id_key = options.id_key;
+  std::unique_ptr<DocumentIdsWriter> train_ids, heldout_ids;
 
   ImportReport report;
   std::map<std::string, uint64_t> skipped;
@@ -84,16 +90,23 @@ ImportReport import_domain(const ImportOptions& options) {
       encoded[i].error.clear();
       encoded[i].reason.clear();
       encoded[i].heldout = false;
+      encoded[i].id.clear();
+    }
+    if (!id_key) id_key = has_field(batch.front(), "id") ? "id" : "";
+    if (!id_key->empty() && !train_ids) {
+      train_ids = std::make_unique<DocumentIdsWriter>(dir, "train");
+      heldout_ids = std::make_unique<DocumentIdsWriter>(dir, "heldout");
     }
     // Validated and encoded on every thread; results land in input order.
     parallel_for(batch.size(), threads, 1, [&](uint64_t i) {
-      auto doc =
-          validate_document(batch[i], reader.inputs()[batch[i].file], options.reader.text_key);
+      auto doc = validate_document(batch[i], reader.inputs()[batch[i].file],
+                                   options.reader.text_key, *id_key);
       if (!doc.error.empty()) {
         encoded[i].error = std::move(doc.error);
         encoded[i].reason = std::move(doc.reason);
         return;
       }
+      encoded[i].id = std::move(doc.id);
       encoded[i].heldout = is_heldout(doc.text, options.heldout);
       thread_local std::vector<int32_t> tokens;
       tokens.clear();
@@ -111,6 +124,7 @@ ImportReport import_domain(const ImportOptions& options) {
         continue;
       }
       (doc.heldout ? heldout : train).add_encoded(doc.bytes);
+      if (train_ids) (doc.heldout ? *heldout_ids : *train_ids).add(doc.id);
     }
     progress.advance(reader.bytes_read() - report.bytes_read);
     report.bytes_read = reader.bytes_read();
@@ -126,6 +140,7 @@ ImportReport import_domain(const ImportOptions& options) {
   manifest.tokenizer = info;
   manifest.dtype = std::string(dtype_name(dtype));
   manifest.heldout_fraction = options.heldout;
+  manifest.id_key = train_ids ? *id_key : "";
   for (const auto& input : options.inputs) manifest.sources.push_back(input.string());
   for (const auto& [reason, count] : skipped) {
     manifest.skipped_bad += count;
@@ -134,14 +149,24 @@ ImportReport import_domain(const ImportOptions& options) {
   // An old manifest goes first: while the new files replace the old, the domain reads as
   // incomplete rather than as a mix of both.
   fs::remove(manifest_path(dir));
-  manifest.train = {train.documents(), train.tokens(), "", ""};
-  manifest.heldout = {heldout.documents(), heldout.tokens(), "", ""};
+  manifest.train = {train.documents(), train.tokens(), "", "", ""};
+  manifest.heldout = {heldout.documents(), heldout.tokens(), "", "", ""};
   train.commit();
   heldout.commit();
   manifest.train.bin_hash = file_hash(dir / "train.bin");
   manifest.train.idx_hash = file_hash(dir / "train.idx");
   manifest.heldout.bin_hash = file_hash(dir / "heldout.bin");
   manifest.heldout.idx_hash = file_hash(dir / "heldout.idx");
+  if (train_ids) {
+    train_ids->commit();
+    heldout_ids->commit();
+    manifest.train.ids_hash = file_hash(ids_path(dir, "train"));
+    manifest.heldout.ids_hash = file_hash(ids_path(dir, "heldout"));
+  } else {
+    // Ids of an earlier import into this folder would not belong to these documents.
+    fs::remove(ids_path(dir, "train"));
+    fs::remove(ids_path(dir, "heldout"));
+  }
   write_domain_manifest(dir, manifest);
   new_folder.keep = true;
   report.dir = dir;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct ImportOptions {
   std::filesystem::path tokenizer;  // empty: byte-level tokens
   ReaderOptions reader;
   double heldout = 0.01;
+  // The JSONL field of each document's id (document_ids.h): unset, `id` when the first
+  // document has that field; "" for none. Once chosen, every document must have it.
+  std::optional<std::string> id_key;
   bool skip_bad = false;
   int threads = 0;  // 0: default_threads()
   size_t batch_bytes = 8 << 20;

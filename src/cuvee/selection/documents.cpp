@@ -1,8 +1,11 @@
 #include "cuvee/selection/documents.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 #include "cuvee/core/error.h"
+#include "cuvee/corpus/document_ids.h"
 
 namespace cuvee {
 
@@ -12,6 +15,21 @@ DocumentTable::DocumentTable(std::span<const std::filesystem::path> data)
   for (const auto& domain : domains_) {
     starts_.push_back(starts_.back() + domain->train().documents());
     starts_.push_back(starts_.back() + domain->heldout().documents());
+  }
+  bool any_ids = std::any_of(domains_.begin(), domains_.end(),
+                             [](const auto& domain) { return !domain->manifest().id_key.empty(); });
+  if (!any_ids) return;
+  ids_.reserve(size());
+  for (const auto& domain : domains_) {
+    for (const auto& [split, data] :
+         {std::pair{"train", &domain->train()}, std::pair{"heldout", &domain->heldout()}}) {
+      if (domain->manifest().id_key.empty()) {
+        ids_.insert(ids_.end(), data->documents(), "");
+      } else {
+        auto ids = read_document_ids(domain->dir(), split, data->documents());
+        std::move(ids.begin(), ids.end(), std::back_inserter(ids_));
+      }
+    }
   }
 }
 

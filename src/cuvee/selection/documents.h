@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "cuvee/corpus/domain.h"
@@ -29,12 +30,16 @@ class DocumentTable {
   // The document's tokens without the trailing end-of-document id.
   std::vector<int32_t> tokens(uint64_t i) const;
   const std::vector<std::unique_ptr<Domain>>& domains() const { return domains_; }
+  // The documents' ids from the input (document_ids.h), one per document in this numbering ("" in
+  // a domain without ids); empty when no domain has ids.
+  const std::vector<std::string>& ids() const { return ids_; }
   // The number of the first document of split s (2·domain + 0 train, + 1 heldout).
   uint64_t split_start(size_t s) const { return starts_[s]; }
 
  private:
   std::vector<std::unique_ptr<Domain>> domains_;
   std::vector<uint64_t> starts_;  // prefix sums over splits, 2 per domain
+  std::vector<std::string> ids_;
 };
 
 }  // namespace cuvee

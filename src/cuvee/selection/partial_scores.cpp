@@ -106,9 +106,10 @@ void PartialScores::add(uint64_t index, double score, const std::string& note) {
     fail("{}: write failed: {}", partial_.string(), std::strerror(errno));
 }
 
-void PartialScores::finish(uint64_t total) {
+void PartialScores::finish(uint64_t total, const std::vector<std::string>& ids) {
   Scores scores;
   scores.meta = meta_;
+  scores.ids = ids;
   bool any_note = false;
   for (uint64_t i = 0; i < total; ++i) {
     auto it = scores_.find(i);

@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,8 +28,9 @@ class PartialScores {
   bool done(uint64_t index) const { return scores_.contains(index); }
   size_t count() const { return scores_.size(); }
   void add(uint64_t index, double score, const std::string& note = "");
-  // Errors unless every document of [0, total) has a score.
-  void finish(uint64_t total);
+  // Errors unless every document of [0, total) has a score. `ids`: the documents' ids for the
+  // scores file (scores.h), or none.
+  void finish(uint64_t total, const std::vector<std::string>& ids = {});
   const std::filesystem::path& partial_path() const { return partial_; }
 
  private:

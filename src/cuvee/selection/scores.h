@@ -6,7 +6,9 @@
 //
 // The JSON records how the scores were made (method, parameters, model, prompt version,
 // inputs' hashes). A note marks a score that is a bound rather than a value (Ask-LLM's
-// "yes-missing"). Every document of the numbering (documents.h) has exactly one line.
+// "yes-missing"). Every document of the numbering (documents.h) has exactly one line. When the
+// documents have ids (document_ids.h) the JSON says `"ids": true` and every line is
+// `index<TAB>score<TAB>note<TAB>id` (the note possibly empty), to join back to the source rows.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@ struct Scores {
   nlohmann::json meta;
   std::vector<double> values;      // values[i]: document i
   std::vector<std::string> notes;  // empty, or one per document ("" for none)
+  std::vector<std::string> ids;    // empty, or one per document (DocumentTable::ids())
 };
 
 Scores read_scores(const std::filesystem::path& path);

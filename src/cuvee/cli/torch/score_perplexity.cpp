@@ -21,6 +21,7 @@ struct PerplexityArgs {
 void run(const PerplexityArgs& args) {
   DocumentTable documents(args.inputs.data);
   Scores scores = perplexity_scores(args.inputs.checkpoint, documents, args.inputs.options);
+  scores.ids = documents.ids();
   write_scores(args.out, scores);
   std::fputs(fmt::format("scored {} documents ({} tokens, {} empty) -> {}\n", scores.values.size(),
                          scores.meta.at("tokens").get<uint64_t>(),
