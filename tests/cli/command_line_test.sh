@@ -70,6 +70,15 @@ for f in before.txt after.txt last.txt train_after.txt train_before.txt; do
   [ ! -s $f ] || fail "$f: progress despite -q: $(cat $f)"
 done
 
+# A wrong-typed config value is named by its file and line, an override by itself.
+sed 's/^steps = 2$/steps = "many"/' tiny.toml >typed.toml
+expect_error "typed.toml:9: 'train.steps' must be a non-negative integer, got \"many\"" \
+  "$CUVEE" -q train typed.toml --out run4
+expect_error "--set train.lr=fast: 'train.lr' must be a number" "$CUVEE" -q train tiny.toml \
+  --out run5 --set train.lr=fast
+printf 'train = 3\n' >study.toml
+expect_error "study.toml:1: train: expected a string" "$CUVEE" -q study study.toml --out st
+
 # OMP_NUM_THREADS is read when CUVEE_THREADS is not set; CUVEE_THREADS wins when both are.
 expect_error "OMP_NUM_THREADS must be a positive integer" env -u CUVEE_THREADS OMP_NUM_THREADS=lots \
   "$CUVEE" -q import --domain e --out data docs.jsonl
