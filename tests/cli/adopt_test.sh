@@ -100,6 +100,24 @@ done
 "$CUVEE" -q mix entropy --data data --measure shannon --out mixture.json >/dev/null ||
   fail "mix entropy on adopted domains"
 grep -q '"books"' mixture.json || fail "mix entropy: $(cat mixture.json)"
+cat >tiny.toml <<'TOML'
+[data]
+paths = ["data"]
+[model]
+context = 16
+width = 16
+depth = 1
+heads = 2
+[train]
+steps = 2
+batch_size = 2
+warmup_steps = 1
+eval_every = 2
+eval_sequences = 1
+threads = 1
+TOML
+"$CUVEE" -q train tiny.toml --out run >train.log 2>&1 || { cat train.log >&2; fail "train on adopted domains"; }
+grep -q '"step":2' run/metrics.jsonl || fail "train on adopted domains did not reach step 2"
 # One that needs the text says why it cannot have it.
 expect_error "tokenised outside cuvee (gpt2, vocabulary size 50257" "$CUVEE" -q score askllm \
   --endpoint http://127.0.0.1:9/v1 --model m --data data/web --out s.tsv
