@@ -75,6 +75,13 @@ expect_error "lacks the documents' ids" "$CUVEE" -q select --scores scores.tsv p
 "$CUVEE" -q import --domain beta --out other --heldout 0.5 beta.jsonl >/dev/null
 expect_error "in the keep-list but" "$CUVEE" -q filter --keep keep.txt --data other --out wrong
 
+# A derived domain's documents are no longer the source rows: it carries no ids, and opens.
+"$CUVEE" -q domain shuffle --data data/alpha --name noise --seed 3 --out derived >/dev/null
+python3 -c 'import json; assert json.load(open("derived/manifest.json"))["id_key"] == ""' ||
+  fail "a shuffled domain kept the ids"
+[ ! -e derived/train.ids ] || fail "a shuffled domain has train.ids"
+"$CUVEE" -q score dsir --data derived --target derived --out derived.tsv >/dev/null
+
 # Bad ids are errors naming the file and line; an explicit key must be in every document.
 printf '{"id": "a", "text": "one"}\n{"text": "two"}\n' >missing.jsonl
 expect_error "missing.jsonl:2: no 'id' field for the document's id" "$CUVEE" -q import \
