@@ -1,7 +1,9 @@
 // Files that appear whole or not at all: content is written to a temporary file beside the
-// target and renamed over it on commit(). An AtomicFile destroyed before commit() removes
-// its temporary, so an error or a crash never leaves half-written output under the target
-// name.
+// target (TARGET.tmp.PID) and renamed over it on commit(). An AtomicFile destroyed before
+// commit() removes its temporary, so an error never leaves half-written output under the target
+// name and the previous version stays as it was; errors (a full disk) name the target. A crash
+// (kill -9) leaves the temporary behind: the next AtomicFile of the same target removes those of
+// processes that are gone.
 #pragma once
 
 #include <cstdio>
@@ -33,6 +35,10 @@ class AtomicFile {
   uint64_t size_ = 0;
   bool committed_ = false;
 };
+
+// Removes the temporaries `TARGET.tmp.PID` of processes that are gone (what a kill -9 in the
+// middle of a write leaves); a live process's are left alone. AtomicFile calls it for its target.
+void remove_stale_temporaries(const std::filesystem::path& target);
 
 // Writes `content` to `path` atomically.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
