@@ -113,10 +113,20 @@ void save_checkpoint(const std::filesystem::path& path, const CheckpointHeader& 
   archive.write("optimizer", optimizer_archive);
   archive.write("header", c10::IValue(header_to_json(header).dump()));
   AtomicFile file(path);
+  // libtorch's zip writer cannot take an exception from its sink (its destructor writes the end
+  // of the archive again and terminates the program): a failed write (a full disk) is kept, the
+  // rest skipped, and the error raised once save_to is done; the temporary then goes.
+  std::string failure;
   archive.save_to([&](const void* data, size_t size) {
-    file.write(data, size);
+    if (!failure.empty()) return size;
+    try {
+      file.write(data, size);
+    } catch (const Error& error) {
+      failure = error.what();
+    }
     return size;
   });
+  if (!failure.empty()) throw Error(failure);
   file.commit();
 }
 
