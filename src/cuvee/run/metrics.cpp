@@ -1,5 +1,7 @@
 #include "cuvee/run/metrics.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cuvee/core/atomic_file.h"
+#include "cuvee/core/crash_point.h"
 #include "cuvee/core/csv.h"
 #include "cuvee/core/error.h"
 #include "cuvee/run/run_folder.h"
@@ -38,10 +41,14 @@ std::FILE* open_for_append(const fs::path& path, bool fresh, uint64_t keep_bytes
       fail("{}: cannot resume: the checkpoint recorded {} bytes, the file has only {}",
            path.string(), keep_bytes, size);
     }
-    fs::resize_file(path, keep_bytes);
+    fs::resize_file(path, keep_bytes, error);
+    if (error) fail("{}: cannot resume: {}", path.string(), error.message());
   }
   std::FILE* file = std::fopen(path.c_str(), fresh ? "wb" : "ab");
   if (file == nullptr) fail("{}: cannot open for writing: {}", path.string(), std::strerror(errno));
+  // Unbuffered: each line goes out in one write (a line at a time is flushed anyway), and
+  // nothing of a failed one lingers in a buffer to be written later.
+  std::setvbuf(file, nullptr, _IONBF, 0);
   std::fseek(file, 0, SEEK_END);  // so that ftell() gives the size from the start
   return file;
 }
@@ -95,7 +102,7 @@ MetricsLog::MetricsLog(const fs::path& dir, std::string run, std::vector<std::st
     std::string header = "run,step";
     for (const auto& d : domains_) header += fmt::format(",{}", csv_field("p." + d));
     for (const auto& d : domains_) header += fmt::format(",{}", csv_field("loss." + d));
-    append(observations_, header + '\n');
+    append(observations_, kObservationsFile, header + '\n');
   }
 }
 
@@ -104,9 +111,16 @@ MetricsLog::~MetricsLog() {
   if (observations_ != nullptr) std::fclose(observations_);
 }
 
-void MetricsLog::append(std::FILE* file, const std::string& text) {
+// One whole line or nothing: a write that fails part-way (a full disk) is cut back off, so
+// the file keeps only whole lines and a resume finds it as the last checkpoint left it.
+void MetricsLog::append(std::FILE* file, const char* name, const std::string& text) {
+  crash_point();
+  const long before = std::ftell(file);
   if (std::fwrite(text.data(), 1, text.size(), file) != text.size() || std::fflush(file) != 0) {
-    fail("{}: write failed: {}", dir_.string(), std::strerror(errno));
+    const std::string reason = std::strerror(errno);
+    std::clearerr(file);
+    if (before >= 0 && ::ftruncate(::fileno(file), before) == 0) std::fseek(file, before, SEEK_SET);
+    fail("cannot write {}: {}", (dir_ / name).string(), reason);
   }
 }
 
@@ -126,7 +140,7 @@ void MetricsLog::step(const StepRecord& record) {
   }
   for (size_t i = 0; i < domains_.size(); ++i)
     line[fmt::format("count.{}", domains_[i])] = record.count[i];
-  append(metrics_, line.dump() + '\n');
+  append(metrics_, kMetricsFile, line.dump() + '\n');
 }
 
 void MetricsLog::eval(const EvalRecord& record) {
@@ -138,12 +152,12 @@ void MetricsLog::eval(const EvalRecord& record) {
   line[kEvalLoss] = sum / static_cast<double>(record.eval_loss.size());
   for (size_t i = 0; i < domains_.size(); ++i)
     line[kEvalLossPrefix + domains_[i]] = record.eval_loss[i];
-  append(metrics_, line.dump() + '\n');
+  append(metrics_, kMetricsFile, line.dump() + '\n');
 
   std::string row = fmt::format("{},{}", csv_field(run_), record.step);
   for (double p : record.proportions) row += fmt::format(",{}", format_number(p));
   for (double loss : record.eval_loss) row += fmt::format(",{}", format_number(loss));
-  append(observations_, row + '\n');
+  append(observations_, kObservationsFile, row + '\n');
 }
 
 std::pair<uint64_t, uint64_t> MetricsLog::sync() {

@@ -69,7 +69,7 @@ class MetricsLog {
   std::pair<uint64_t, uint64_t> sync();
 
  private:
-  void append(std::FILE* file, const std::string& text);
+  void append(std::FILE* file, const char* name, const std::string& text);
   std::filesystem::path dir_;
   std::string run_;
   std::vector<std::string> domains_;

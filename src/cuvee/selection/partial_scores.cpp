@@ -82,6 +82,9 @@ PartialScores::PartialScores(const std::filesystem::path& out, nlohmann::json me
     ::close(fd);
     fail("{}: cannot open for writing: {}", partial_.string(), std::strerror(errno));
   }
+  // Unbuffered: each line goes out in one write, and nothing of a failed one lingers in a
+  // buffer to be written later.
+  std::setvbuf(file_, nullptr, _IONBF, 0);
   // Drops a torn tail (or everything, when starting afresh), then appends after it.
   if (::ftruncate(fd, static_cast<off_t>(keep_bytes)) != 0 || std::fseek(file_, 0, SEEK_END) != 0 ||
       (keep_bytes == 0 && std::fputs((header + "\n").c_str(), file_) < 0) ||
@@ -89,7 +92,7 @@ PartialScores::PartialScores(const std::filesystem::path& out, nlohmann::json me
     std::string reason = std::strerror(errno);
     std::fclose(file_);
     file_ = nullptr;
-    fail("{}: cannot write: {}", partial_.string(), reason);
+    fail("cannot write {}: {}", partial_.string(), reason);
   }
 }
 
@@ -101,9 +104,19 @@ void PartialScores::add(uint64_t index, double score, const std::string& note) {
   if (!scores_.emplace(index, std::make_pair(score, note)).second) {
     fail("{}: document {} scored twice", partial_.string(), index);
   }
-  std::fputs((format_score_line(index, score, note) + "\n").c_str(), file_);
-  if (std::fflush(file_) != 0)
-    fail("{}: write failed: {}", partial_.string(), std::strerror(errno));
+  // A whole line or nothing: what a failed write (a full disk) got out is cut off again, so the
+  // file holds only whole lines and a rerun resumes from them.
+  const long before = std::ftell(file_);
+  if (std::fputs((format_score_line(index, score, note) + "\n").c_str(), file_) < 0 ||
+      std::fflush(file_) != 0) {
+    const std::string reason = std::strerror(errno);
+    scores_.erase(index);
+    std::clearerr(file_);
+    if (before >= 0 && ::ftruncate(::fileno(file_), before) == 0) {
+      std::fseek(file_, before, SEEK_SET);
+    }
+    fail("cannot write {}: {}", partial_.string(), reason);
+  }
 }
 
 void PartialScores::finish(uint64_t total, const std::vector<std::string>& ids) {
