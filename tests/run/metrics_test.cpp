@@ -2,11 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cuvee/core/error.h"
+#include "cuvee/run/run_folder.h"
 #include "support/temp_dir.h"
 
 namespace cuvee {
 namespace {
+
+std::string last_line(const std::filesystem::path& run_folder) {
+  std::ifstream in(run_folder / kMetricsFile);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  return last;
+}
 
 TEST(RunMetrics, ReadsEvaluationsAndWeights) {
   std::string text;
@@ -65,8 +75,7 @@ TEST(RunMetrics, ReadsWhatTheWriterWrites) {
   EXPECT_EQ(curves.evals[1].loss, eval);
   ASSERT_EQ(curves.weights.size(), 5u);
   EXPECT_EQ(curves.weights[4].weights, weights);
-  // The last line is a step: a run that stopped between evaluations.
-  EXPECT_EQ(last_eval_step(dir.path()), std::nullopt);
+  EXPECT_TRUE(last_line(dir.path()).starts_with(R"({"kind":"step","step":5,)"));
   {
     std::pair<uint64_t, uint64_t> keep{0, 0};
     {
@@ -74,12 +83,15 @@ TEST(RunMetrics, ReadsWhatTheWriterWrites) {
       log.eval({6, eval, weights});
       keep = log.sync();
     }
-    EXPECT_EQ(last_eval_step(dir.path()), 6u);
+    EXPECT_TRUE(last_line(dir.path()).starts_with(R"({"kind":"eval","step":6,)"));
     MetricsLog resumed(dir.path(), "run", {"a", "b"}, &keep);
     resumed.step({7, 4.25, 1e-3, 7 * 64, 1.5, weights, losses, counts});
   }
-  EXPECT_EQ(last_eval_step(dir.path()), std::nullopt);
-  EXPECT_EQ(last_eval_step(dir / "nothing"), std::nullopt);
+  // The resumed log was cut back to the checkpoint's bytes, then appended to.
+  EXPECT_TRUE(last_line(dir.path()).starts_with(R"({"kind":"step","step":7,)"));
+  auto curves_after = read_run_metrics(dir.path());
+  ASSERT_EQ(curves_after.evals.size(), 1u);
+  EXPECT_EQ(curves_after.evals[0].step, 6u);
 }
 
 }  // namespace

@@ -292,8 +292,15 @@ TEST_F(TrainerTest, RefusesToOverwriteOrResumeNothing) {
             std::string::npos);
   train(config, quiet(dir / "run", 2));
   EXPECT_NE(error_of(config, quiet(dir / "run")).find("already holds a run"), std::string::npos);
-  EXPECT_NE(error_of(config, quiet(dir / "run", 2, true)).find("at step 2 already"),
+  EXPECT_NE(error_of(config, quiet(dir / "run", 1, true)).find("at step 2 already"),
             std::string::npos);
+  // Resuming a run at its last step (killed after its final checkpoint) has nothing to do.
+  EXPECT_EQ(error_of(config, quiet(dir / "run", 2, true)), "");
+  // A run killed before its first checkpoint starts again under --resume.
+  std::filesystem::create_directories(dir / "early");
+  std::ofstream(dir / "early" / kMetricsFile) << "{\"kind\":\"step\",\"st";
+  auto again = train(config, quiet(dir / "early", 2, true));
+  EXPECT_EQ(again.step, 2u);
 }
 
 TEST_F(TrainerTest, RefusesDomainsTooShortForTheContext) {

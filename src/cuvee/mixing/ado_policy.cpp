@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cuvee/core/crash_point.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/parallel.h"
 #include "cuvee/core/threads.h"
@@ -133,6 +134,7 @@ void AdoPolicy::observe(uint64_t step, std::span<const double> mean_loss,
   // and itr is a multiple of the refit interval.
   if (step - 1 >= settings_.start_step && (step - 1) % settings_.refit_every == 0) {
     start_refit(step, seen.size());
+    crash_point();  // a kill with a refit in flight (docs/reliability.md)
     if (settings_.refit_lag == 0) finish_refit();
   }
   if (have_laws_) update_weights(step);

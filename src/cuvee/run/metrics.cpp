@@ -220,17 +220,4 @@ RunCurves read_run_metrics(const std::filesystem::path& run_folder, size_t max_w
   return parse_run_metrics(read_file(path), path, max_weight_points);
 }
 
-std::optional<uint64_t> last_eval_step(const std::filesystem::path& run_folder) {
-  std::ifstream metrics(run_folder / kMetricsFile);
-  std::string line, last;
-  while (std::getline(metrics, line)) {
-    if (!line.empty()) last = line;
-  }
-  auto json = nlohmann::json::parse(last, nullptr, false);
-  if (!json.is_object() || kind_of(json) != kEvalKind) return std::nullopt;
-  auto step = json.find(kStep);
-  if (step == json.end() || !step->is_number_unsigned()) return std::nullopt;
-  return step->get<uint64_t>();
-}
-
 }  // namespace cuvee

@@ -23,7 +23,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -100,10 +99,5 @@ RunCurves parse_run_metrics(std::string_view text, const std::filesystem::path& 
                             size_t max_weight_points = 200);
 // The same from a run folder's metrics.jsonl.
 RunCurves read_run_metrics(const std::filesystem::path& run_folder, size_t max_weight_points = 200);
-
-// The step of the last line of a run folder's metrics.jsonl when that line is an evaluation;
-// nullopt when it is not (the run stopped between evaluations, or in the middle of a line) or
-// there is no such file. Tells a run that trained to its end from one to resume.
-std::optional<uint64_t> last_eval_step(const std::filesystem::path& run_folder);
 
 }  // namespace cuvee

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,12 +67,17 @@ int run_child(const std::vector<std::string>& arguments, const std::filesystem::
   }, old_term{};
   ::sigaction(SIGINT, &action, &old_int);
   ::sigaction(SIGTERM, &action, &old_term);
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fd);
     fail("cannot start {}: {}", arguments[0], std::strerror(errno));
   }
   if (pid == 0) {
+    // The child dies with the study: a study killed with SIGKILL must not leave a trainer
+    // writing into a run folder that the rerun will train in too.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(137);  // the study died before prctl took effect
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
     ::dup2(fd, STDOUT_FILENO);

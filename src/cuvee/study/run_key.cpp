@@ -4,7 +4,6 @@
 
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/hash.h"
-#include "cuvee/run/metrics.h"
 #include "cuvee/run/run_folder.h"
 
 namespace cuvee::study {
@@ -20,10 +19,11 @@ std::string RunSpec::folder_name() const {
   return fmt::format("{}-{}", name, hex64(hash64(key_text())));
 }
 
-RunState run_state(const std::filesystem::path& folder, uint64_t final_step) {
+RunState run_state(const std::filesystem::path& folder) {
   if (std::filesystem::exists(folder / kFinishedMarker)) return RunState::finished;
   if (!std::filesystem::exists(folder / kCheckpointFile)) return RunState::fresh;
-  if (last_eval_step(folder) == final_step) return RunState::finished;
+  // Not finished even when the metrics end with the last evaluation: a kill between writing that
+  // line and renaming the final checkpoint leaves the previous checkpoint.
   return RunState::interrupted;
 }
 

@@ -25,11 +25,10 @@ struct RunSpec {
 
 enum class RunState { fresh, interrupted, finished };
 
-// finished: the marker (run/run_folder.h) is there, or a checkpoint and metrics ending with
-// the evaluation at `final_step` (training ended but the marker was not written); interrupted:
-// a checkpoint otherwise (resume it); fresh: anything else (a folder without a checkpoint holds
-// nothing worth keeping).
-RunState run_state(const std::filesystem::path& folder, uint64_t final_step);
+// finished: the marker (run/run_folder.h) is there; interrupted: a checkpoint without it (resume
+// it: a run that had trained to its end but was not marked finds nothing to do); fresh: anything
+// else (a folder without a checkpoint holds nothing worth keeping).
+RunState run_state(const std::filesystem::path& folder);
 
 // Records that the run in `folder` finished (atomically, holding the key text).
 void mark_finished(const std::filesystem::path& folder, const RunSpec& spec);

@@ -257,7 +257,7 @@ class Study {
     spec.sets.insert(spec.sets.end(), recipe_sets.begin(), recipe_sets.end());
     fs::path folder = out_ / "runs" / spec.folder_name();
     uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;
-    RunState state = run_state(folder, steps);
+    RunState state = run_state(folder);
     if (state == RunState::finished) {
       if (!std::filesystem::exists(folder / kFinishedMarker)) mark_finished(folder, spec);
       done_steps_ += steps;

@@ -9,6 +9,8 @@
 
 #include <torch/cuda.h>
 
+#include "cuvee/core/atomic_file.h"
+#include "cuvee/core/crash_point.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/rng.h"
@@ -183,24 +185,34 @@ Run::Run(const TrainConfig& config, const TrainOptions& options)
       tokens_per_step(config.batch_size * static_cast<uint64_t>(context)),
       tokens(local_batch * (context + 1)) {
   state.weights_sum.assign(domains, 0.0);
-  if (options.resume) {
+  if (leader) remove_stale_temporaries(checkpoint_path);  // a kill's, even if nothing is saved
+  const bool started = fs::exists(options.out / kMetricsFile);
+  // A run killed before its first checkpoint has nothing to keep: --resume starts it again.
+  const bool resume = options.resume && (fs::exists(checkpoint_path) || !started);
+  if (options.resume && !resume && leader && options.log) {
+    fmt::print(stderr, "--resume: {} has no checkpoint yet; training from step 0\n",
+               options.out.string());
+  }
+  if (resume) {
     if (!fs::exists(checkpoint_path)) {
       fail("--resume: {} does not exist (nothing to resume)", checkpoint_path.string());
     }
     state = load_checkpoint(checkpoint_path, config, data.names(), model, optimizer, device).state;
     sampler.restore(state.sampler);
     policy->load_state(state.policy);
-  } else if (leader && (fs::exists(checkpoint_path) || fs::exists(options.out / kMetricsFile))) {
+  } else if (leader && !options.resume && (fs::exists(checkpoint_path) || started)) {
     fail("{} already holds a run; pass --resume to continue it, or choose another --out",
          options.out.string());
   }
-  if (state.step >= last) {
+  // Resuming a run that had reached its last step (a crash after its final checkpoint, before
+  // whoever ran it took note) leaves nothing to do, which is not an error (train() returns).
+  if (state.step > last || (state.step == last && !resume)) {
     fail("{} is at step {} already; nothing to train up to step {}", checkpoint_path.string(),
          state.step, last);
   }
   if (leader) {
     log = std::make_unique<MetricsLog>(options.out, config.run, data.names(),
-                                       options.resume ? &state.metrics_bytes : nullptr);
+                                       resume ? &state.metrics_bytes : nullptr);
   }
   for (size_t d = 0; d < domains; ++d) {
     eval_windows.push_back(data.eval_windows(d, config.eval_sequences));
@@ -377,6 +389,10 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
   result.domains = run.data.names();
   result.device = run.device.str();
   result.threads = run.threads;
+  if (run.state.step == run.last) {
+    result.step = run.state.step;
+    return result;
+  }
   std::unique_ptr<Progress> progress;
   if (run.leader && options.log) {
     progress =
@@ -391,6 +407,7 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
       const StepBatch batch = draw_batch(run, step);
       const double lr = run.schedule.at(step);
       const torch::Tensor losses = forward_backward_at(run, batch, lr);
+      crash_point();  // a kill in the middle of a step (docs/reliability.md)
       const StepLosses total = all_reduce_losses(run, batch, losses);
       check_losses(run, step, total.domain);
       const double grad_norm = update_weights(run, step);
