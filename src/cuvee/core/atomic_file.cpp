@@ -64,7 +64,8 @@ void AtomicFile::write(const void* data, size_t size) {
   size_ += size;
 }
 
-void AtomicFile::commit() {
+void AtomicFile::finish() {
+  if (file_ == nullptr) return;
   crash_point();
   if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) {
     fail("cannot write {}: {}", target_.string(), std::strerror(errno));
@@ -72,6 +73,10 @@ void AtomicFile::commit() {
   int closed = std::fclose(file_);
   file_ = nullptr;
   if (closed != 0) fail("cannot write {}: {}", target_.string(), std::strerror(errno));
+}
+
+void AtomicFile::commit() {
+  finish();
   crash_point();
   std::error_code error;
   std::filesystem::rename(temp_, target_, error);

@@ -23,10 +23,15 @@ class AtomicFile {
   void write(std::string_view text) { write(text.data(), text.size()); }
   // Bytes written so far.
   uint64_t size() const { return size_; }
-  // Flushes, syncs and renames the temporary over the target.
+  // Flushes, syncs and closes the temporary: every byte is on disk, under the temporary's name.
+  // After it, commit() needs no space, so a writer can get several files this far before it
+  // renames any (import: the old manifest stays until nothing can fail for lack of room).
+  void finish();
+  // Finishes if need be, then renames the temporary over the target.
   void commit();
 
   const std::filesystem::path& target() const { return target_; }
+  const std::filesystem::path& temporary() const { return temp_; }
 
  private:
   std::filesystem::path target_;

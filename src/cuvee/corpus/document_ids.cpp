@@ -38,9 +38,14 @@ void DocumentIdsWriter::add(std::string_view id) {
   }
 }
 
-void DocumentIdsWriter::commit() {
+void DocumentIdsWriter::finish() {
   file_->write(buffer_);
   buffer_.clear();
+  file_->finish();
+}
+
+void DocumentIdsWriter::commit() {
+  if (!buffer_.empty()) finish();
   file_->commit();
 }
 

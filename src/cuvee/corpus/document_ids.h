@@ -30,7 +30,10 @@ class DocumentIdsWriter {
   DocumentIdsWriter(const DocumentIdsWriter&) = delete;
   DocumentIdsWriter& operator=(const DocumentIdsWriter&) = delete;
   void add(std::string_view id);
+  // Every id on disk under the temporary's name (see AtomicFile::finish); commit() then renames.
+  void finish();
   void commit();
+  const std::filesystem::path& temporary() const { return file_->temporary(); }
   uint64_t count() const { return count_; }
 
  private:

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/json_file.h"
 
@@ -89,7 +90,15 @@ DomainManifest read_domain_manifest(const fs::path& domain_dir) {
 }
 
 void write_domain_manifest(const fs::path& domain_dir, const DomainManifest& manifest) {
-  write_json(manifest_path(domain_dir), manifest.to_json());
+  prepare_domain_manifest(domain_dir, manifest)->commit();
+}
+
+std::unique_ptr<AtomicFile> prepare_domain_manifest(const fs::path& domain_dir,
+                                                    const DomainManifest& manifest) {
+  auto file = std::make_unique<AtomicFile>(manifest_path(domain_dir));
+  file->write(manifest.to_json().dump(2) + "\n");
+  file->finish();
+  return file;
 }
 
 Domain::Domain(const fs::path& dir)

@@ -25,6 +25,8 @@
 
 namespace cuvee {
 
+class AtomicFile;
+
 struct TokenizerInfo {
   std::string kind;        // "bytes", "sentencepiece" or "external" (adopter.h)
   std::string model;       // path of the SentencePiece model ("" for bytes)
@@ -61,6 +63,10 @@ struct DomainManifest {
 std::filesystem::path manifest_path(const std::filesystem::path& domain_dir);
 DomainManifest read_domain_manifest(const std::filesystem::path& domain_dir);
 void write_domain_manifest(const std::filesystem::path& domain_dir, const DomainManifest& manifest);
+// The manifest written and finished (AtomicFile::finish) but not yet in place: commit() renames
+// it. For a writer that must have every byte on disk before it takes the old manifest away.
+std::unique_ptr<AtomicFile> prepare_domain_manifest(const std::filesystem::path& domain_dir,
+                                                    const DomainManifest& manifest);
 
 class Domain {
  public:

@@ -5,6 +5,7 @@
 #include <optional>
 #include <regex>
 
+#include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/hash.h"
 #include "cuvee/core/parallel.h"
@@ -146,28 +147,35 @@ ImportReport import_domain(const ImportOptions& options) {
     manifest.skipped_bad += count;
     report.skipped.emplace_back(reason, count);
   }
-  // An old manifest goes first: while the new files replace the old, the domain reads as
-  // incomplete rather than as a mix of both.
+  // Every new byte goes onto the disk first, under temporary names: a full disk then fails the
+  // import with the old domain whole.
+  train.finish();
+  heldout.finish();
+  manifest.train = {train.documents(), train.tokens(), file_hash(train.bin_temporary()),
+                    file_hash(train.idx_temporary()), ""};
+  manifest.heldout = {heldout.documents(), heldout.tokens(), file_hash(heldout.bin_temporary()),
+                      file_hash(heldout.idx_temporary()), ""};
+  if (train_ids) {
+    train_ids->finish();
+    heldout_ids->finish();
+    manifest.train.ids_hash = file_hash(train_ids->temporary());
+    manifest.heldout.ids_hash = file_hash(heldout_ids->temporary());
+  }
+  auto manifest_file = prepare_domain_manifest(dir, manifest);
+  // Then only renames and removals. The old manifest goes first: while the new files replace the
+  // old, the domain reads as incomplete rather than as a mix of both.
   fs::remove(manifest_path(dir));
-  manifest.train = {train.documents(), train.tokens(), "", "", ""};
-  manifest.heldout = {heldout.documents(), heldout.tokens(), "", "", ""};
   train.commit();
   heldout.commit();
-  manifest.train.bin_hash = file_hash(dir / "train.bin");
-  manifest.train.idx_hash = file_hash(dir / "train.idx");
-  manifest.heldout.bin_hash = file_hash(dir / "heldout.bin");
-  manifest.heldout.idx_hash = file_hash(dir / "heldout.idx");
   if (train_ids) {
     train_ids->commit();
     heldout_ids->commit();
-    manifest.train.ids_hash = file_hash(ids_path(dir, "train"));
-    manifest.heldout.ids_hash = file_hash(ids_path(dir, "heldout"));
   } else {
     // Ids of an earlier import into this folder would not belong to these documents.
     fs::remove(ids_path(dir, "train"));
     fs::remove(ids_path(dir, "heldout"));
   }
-  write_domain_manifest(dir, manifest);
+  manifest_file->commit();
   new_folder.keep = true;
   report.dir = dir;
   return report;

@@ -142,8 +142,10 @@ void IndexedDatasetWriter::add_encoded(std::span<const uint8_t> bytes) {
   tokens_ += count;
 }
 
-void IndexedDatasetWriter::commit() {
-  AtomicFile idx(with_suffix(prefix_, ".idx"));
+void IndexedDatasetWriter::finish() {
+  if (idx_) return;
+  auto index = std::make_unique<AtomicFile>(with_suffix(prefix_, ".idx"));
+  AtomicFile& idx = *index;
   std::vector<uint8_t> header;
   header.insert(header.end(), kMagic, kMagic + 9);
   append<uint64_t>(header, 1);
@@ -162,9 +164,25 @@ void IndexedDatasetWriter::commit() {
   std::vector<int64_t> documents(lengths_.size() + 1);
   for (size_t i = 0; i < documents.size(); ++i) documents[i] = static_cast<int64_t>(i);
   idx.write(documents.data(), documents.size() * sizeof(int64_t));
+  bin_->finish();
+  idx.finish();
+  idx_ = std::move(index);
+}
+
+void IndexedDatasetWriter::commit() {
+  finish();
   // The index last: a reader that finds the .idx finds its .bin complete.
   bin_->commit();
-  idx.commit();
+  idx_->commit();
+}
+
+const std::filesystem::path& IndexedDatasetWriter::bin_temporary() const {
+  return bin_->temporary();
+}
+
+const std::filesystem::path& IndexedDatasetWriter::idx_temporary() const {
+  if (!idx_) fail("{}: the index is not written yet", prefix_.string());
+  return idx_->temporary();
 }
 
 // --- reader ---

@@ -62,8 +62,14 @@ class IndexedDatasetWriter {
   // and then added in order with add_encoded().
   void encode(std::span<const int32_t> tokens, std::vector<uint8_t>& out) const;
   void add_encoded(std::span<const uint8_t> bytes);
-  // Writes the index and renames both files into place.
+  // Writes the index and gets both files onto the disk under temporary names (AtomicFile::
+  // finish), so that commit() needs no more room.
+  void finish();
+  // Finishes if need be, then renames both files into place (the index last).
   void commit();
+  // The finished temporaries, to hash before commit().
+  const std::filesystem::path& bin_temporary() const;
+  const std::filesystem::path& idx_temporary() const;
 
   uint64_t documents() const { return lengths_.size(); }
   uint64_t tokens() const { return tokens_; }
@@ -72,6 +78,7 @@ class IndexedDatasetWriter {
   std::filesystem::path prefix_;
   DType dtype_;
   std::unique_ptr<AtomicFile> bin_;
+  std::unique_ptr<AtomicFile> idx_;  // once finished
   std::vector<int32_t> lengths_;
   std::vector<uint8_t> buffer_;
   uint64_t tokens_ = 0;
