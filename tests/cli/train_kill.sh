@@ -7,8 +7,10 @@
 #
 #   train_kill.sh CUVEE CHECKPOINT_DIGEST POLICY [KILLS] [SEED]
 #
-# ctest runs it with 6 kills per policy (24 in all, docs/reliability.md); more take about 3 s
-# each on two cores, mostly libtorch starting.
+# ctest runs it with 20 kills under each online policy and 6 under uniform (docs/reliability.md);
+# a kill costs about 2 s on two cores, mostly libtorch starting. Under ADO the test also counts
+# the kills that fell with a refit in flight (started, not yet taken into the weights) and
+# needs at least one.
 source "$(dirname "$0")/lib.sh" "$1"
 DIGEST=$2
 POLICY=$3
@@ -87,6 +89,7 @@ for number, line in enumerate(lines, 1):
     if record["step"] <= seen[record["kind"]]:
         sys.exit(f"metrics.jsonl:{number}: {record['kind']} step {record['step']} twice or out of order")
     seen[record["kind"]] = record["step"]
+open("last_step.txt", "w").write(f"{seen['step']}\n")
 PY
   checkpoint_step=0
   if [ -f "$1/checkpoint.pt" ]; then
@@ -101,6 +104,7 @@ PY
 # goes on from its checkpoint), so kills fall early, late and in between.
 RANDOM=$SEED
 kills=0
+in_flight=0
 round=0
 while [ $kills -lt "$KILLS" ]; do
   round=$((round + 1))
@@ -118,6 +122,12 @@ while [ $kills -lt "$KILLS" ]; do
     if [ $status = 137 ]; then
       kills=$((kills + 1))
       check_run "$run"
+      # A refit starts after step s when s - 1 >= start_step and (s - 1) % refit_every == 0, and
+      # is taken in at step s + refit_lag: in flight while the last logged step is s or s + 1.
+      last=$(cat last_step.txt)
+      if [ "$POLICY" = ado ] && [ "$last" -ge 5 ] && [ $(((last - 1) % 4)) -le 1 ]; then
+        in_flight=$((in_flight + 1))
+      fi
       continue
     fi
     [ $status = 0 ] || fail "round $round, attempt $attempt failed with status $status: $(cat run.err)"
@@ -132,4 +142,8 @@ while [ $kills -lt "$KILLS" ]; do
   leftovers=$(find "$run" -name '*.tmp.*')
   [ -z "$leftovers" ] || fail "round $round left temporaries behind: $leftovers"
 done
+if [ "$POLICY" = ado ]; then
+  [ $in_flight -ge 1 ] || fail "no kill fell with an ADO refit in flight"
+  echo "train_kill ado: $in_flight of the kills fell with a refit in flight"
+fi
 echo "train_kill $POLICY: $kills kills survived in $round rounds ($points crash points per run)"

@@ -3,7 +3,7 @@
 // offsets, an XXH3 of every model parameter, and of every AdamW state tensor in parameter order.
 // The archive's own bytes cannot be compared: libtorch keys the optimizer state by tensor
 // addresses, which differ from process to process. The crash-safety tests (tests/cli/
-// train_kill_test.sh) compare a killed and resumed run with an uninterrupted one this way, and
+// train_kill.sh) compare a killed and resumed run with an uninterrupted one this way, and
 // check after each kill that the checkpoint left behind loads.
 #include <cstdio>
 #include <exception>
