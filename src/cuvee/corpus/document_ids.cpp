@@ -44,6 +44,8 @@ void DocumentIdsWriter::finish() {
   file_->finish();
 }
 
+const fs::path& DocumentIdsWriter::temporary() const { return file_->temporary(); }
+
 void DocumentIdsWriter::commit() {
   if (!buffer_.empty()) finish();
   file_->commit();

@@ -33,7 +33,7 @@ class DocumentIdsWriter {
   // Every id on disk under the temporary's name (see AtomicFile::finish); commit() then renames.
   void finish();
   void commit();
-  const std::filesystem::path& temporary() const { return file_->temporary(); }
+  const std::filesystem::path& temporary() const;
   uint64_t count() const { return count_; }
 
  private:
