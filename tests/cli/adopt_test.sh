@@ -100,14 +100,7 @@ done
 "$CUVEE" -q mix entropy --data data --measure shannon --out mixture.json >/dev/null ||
   fail "mix entropy on adopted domains"
 grep -q '"books"' mixture.json || fail "mix entropy: $(cat mixture.json)"
-cat >tiny.toml <<'TOML'
-[data]
-paths = ["data"]
-[model]
-context = 16
-width = 16
-depth = 1
-heads = 2
+write_tiny_config tiny.toml data <<'TOML'
 [train]
 steps = 2
 batch_size = 2

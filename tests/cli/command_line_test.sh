@@ -45,14 +45,7 @@ grep -q "import a" loud.txt || fail "no progress without -q: $(cat loud.txt)"
 "$CUVEE" -q import --domain b --out data docs.jsonl 2>before.txt >/dev/null
 "$CUVEE" import -q --domain c --out data docs.jsonl 2>after.txt >/dev/null
 "$CUVEE" import --domain d --out data docs.jsonl --quiet 2>last.txt >/dev/null
-cat >tiny.toml <<'TOML'
-[data]
-paths = ["data/a"]
-[model]
-context = 16
-width = 16
-depth = 1
-heads = 2
+write_tiny_config tiny.toml data/a <<'TOML'
 [train]
 steps = 2
 batch_size = 2

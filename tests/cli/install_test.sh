@@ -13,14 +13,7 @@ installed=prefix/bin/cuvee
 
 make_jsonl alpha 120
 "$installed" -q import --domain alpha --out data alpha.jsonl >/dev/null
-cat >tiny.toml <<'TOML'
-[data]
-paths = ["data"]
-[model]
-context = 16
-width = 16
-depth = 1
-heads = 2
+write_tiny_config tiny.toml data <<'TOML'
 [train]
 steps = 4
 batch_size = 4

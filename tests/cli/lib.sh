@@ -23,3 +23,13 @@ make_jsonl() {
     printf '{"text": "%s document %d: the quick brown fox jumps over the lazy dog %d times."}\n' "$name" "$i" "$((i * 7))"
   done >"$name.jsonl"
 }
+
+# write_tiny_config FILE DATA_PATH: a training config of the tests' tiny model (context 16, width
+# 16, depth 1, 2 heads) over DATA_PATH; the [train] table and whatever follows come from stdin.
+write_tiny_config() {
+  local file=$1 data=$2
+  {
+    printf '[data]\npaths = ["%s"]\n[model]\ncontext = 16\nwidth = 16\ndepth = 1\nheads = 2\n' "$data"
+    cat
+  } >"$file"
+}

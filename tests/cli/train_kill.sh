@@ -31,14 +31,7 @@ case "$POLICY" in
   velocitune) mixing=$'policy = "velocitune"\nevery = 4\ntargets = { alpha = 3.0, beta = 3.2, gamma = 3.1 }' ;;
   *) fail "unknown policy $POLICY" ;;
 esac
-cat >run.toml <<TOML
-[data]
-paths = ["data"]
-[model]
-context = 16
-width = 16
-depth = 1
-heads = 2
+write_tiny_config run.toml data <<TOML
 [train]
 steps = $steps
 batch_size = 4

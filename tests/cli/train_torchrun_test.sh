@@ -8,14 +8,7 @@ make_jsonl alpha 120
 make_jsonl beta 120
 "$CUVEE" -q import --domain alpha --out data alpha.jsonl >/dev/null
 "$CUVEE" -q import --domain beta --out data beta.jsonl >/dev/null
-cat >tiny.toml <<'TOML'
-[data]
-paths = ["data"]
-[model]
-context = 16
-width = 16
-depth = 1
-heads = 2
+write_tiny_config tiny.toml data <<'TOML'
 [train]
 steps = 12
 batch_size = 4
