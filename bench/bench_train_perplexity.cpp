@@ -59,16 +59,16 @@ fs::path write_random_domain(const fs::path& root, uint64_t documents, uint64_t 
   manifest.tokenizer = {"sentencepiece", "bench.model", "0", kLocalpileVocab, 2};
   manifest.dtype = std::string(dtype_name(DType::kUInt16));
   CounterRng rng(1, Stream::kTest);
-  for (const char* split : {"train", "heldout"}) {
-    IndexedDatasetWriter writer(dir / split, DType::kUInt16);
-    const uint64_t count = std::string(split) == "train" ? documents : 1;
+  for (Split split : kSplits) {
+    IndexedDatasetWriter writer(split_prefix(dir, split), DType::kUInt16);
+    const uint64_t count = split == Split::kTrain ? documents : 1;
     for (uint64_t d = 0; d < count; ++d) {
       std::vector<int32_t> tokens(length + 1, manifest.tokenizer.eos_id);
       for (uint64_t i = 0; i < length; ++i)
         tokens[i] = static_cast<int32_t>(rng.bits(d * length + i) % kLocalpileVocab);
       writer.add_document(tokens);
     }
-    auto& info = std::string(split) == "train" ? manifest.train : manifest.heldout;
+    auto& info = manifest.split(split);
     info.documents = writer.documents();
     info.tokens = writer.tokens();
     writer.commit();

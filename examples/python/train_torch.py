@@ -119,6 +119,8 @@ def main():
     parser.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: cores / ranks)")
     parser.add_argument("--eval-every", type=int, default=50)
+    parser.add_argument("--eval-windows", type=int, default=16,
+                        help="validation (and test) windows per domain, spread over the split")
     parser.add_argument("--out", type=pathlib.Path, help="checkpoint and metrics folder")
     parser.add_argument("--save-every", type=int, default=0, help="0: when the run ends")
     parser.add_argument("--resume", action="store_true", help="continue from --out's checkpoint")
@@ -170,16 +172,27 @@ def main():
         progress = (step - args.warmup) / max(1, args.steps - args.warmup)
         return 0.1 * args.lr + 0.45 * args.lr * (1 + math.cos(math.pi * progress))
 
-    heldout = [torch.as_tensor(domains.window(name, args.seq_len, i, "heldout").astype("int64"))
-               for name, n in zip(domains.names, domains.windows(args.seq_len, "heldout"))
-               for i in range(min(n, 4))]
-    heldout_domains = torch.tensor([d for d, n in enumerate(domains.windows(args.seq_len, "heldout"))
-                                    for _ in range(min(n, 4))])
+    def eval_set(split):
+        """Up to --eval-windows windows of each domain's split, spread evenly over it, and the
+        domain of each: fixed for the whole run."""
+        windows, owners = [], []
+        for d, (name, n) in enumerate(zip(domains.names, domains.windows(args.seq_len, split))):
+            for i in sorted({j * n // args.eval_windows for j in range(min(n, args.eval_windows))}):
+                windows.append(torch.as_tensor(
+                    domains.window(name, args.seq_len, i, split).astype("int64")))
+                owners.append(d)
+        return torch.stack(windows), torch.tensor(owners)
+
+    validation, test = eval_set("validation"), eval_set("test")
+
+    def losses_on(windows, owners):
+        with torch.no_grad():
+            losses = sequence_losses(model, windows.to(device), device)
+        return cuvee.torch.domain_means(losses, owners, k, all_reduce=False)[0]
 
     def evaluate(step):
-        with torch.no_grad():
-            losses = sequence_losses(model, torch.stack(heldout).to(device), device)
-        means, _ = cuvee.torch.domain_means(losses, heldout_domains, k, all_reduce=False)
+        # The validation split steers (the policy reads it); the test split only reports.
+        means = losses_on(*validation)
         policy.observe_eval(step, means)  # the same on every rank: every rank evaluates all
         return means
 
@@ -228,7 +241,7 @@ def main():
             held = evaluate(step)
             if rank == 0:
                 rate = tokens_seen / (time.time() - begin)
-                print(f"step {step}: train loss {train_loss:.4f}, held-out {held.mean():.4f}, "
+                print(f"step {step}: train loss {train_loss:.4f}, validation {held.mean():.4f}, "
                       f"{rate:,.0f} tokens/s, weights "
                       + " ".join(f"{d}={w:.3f}" for d, w in zip(domains.names, policy.weights())),
                       flush=True)
@@ -238,6 +251,11 @@ def main():
         if args.save_every and step % args.save_every == 0:
             save(step)
     save(step)
+    if rank == 0:
+        test_loss = losses_on(*test)
+        print(f"step {step}: test loss {test_loss.mean():.4f} ("
+              + " ".join(f"{d}={x:.4f}" for d, x in zip(domains.names, test_loss)) + ")",
+              flush=True)
     if args.out:
         weights_log.close()
         if metrics:

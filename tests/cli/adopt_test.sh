@@ -52,7 +52,7 @@ out=$("$CUVEE" -q adopt web_text_document books_text_document.bin --out data --v
   --eos-id 50256 --tokenizer-name gpt2 --heldout 0.2 >/dev/null
 
 # Each domain holds every document of its source once, as one sequence ending in 50256; the
-# held-out documents are the same ones whatever their position (the reversed copy).
+# validation and test documents are the same ones whatever their position (the reversed copy).
 $PY - <<'PY' || fail "see above"
 import json
 import numpy as np
@@ -76,24 +76,30 @@ def source(prefix):
     return [doc if doc[-1] == 50256 else doc + (50256,) for doc in read(prefix)]
 
 for name, prefix in [("web", "web_text_document"), ("books", "books_text_document")]:
-    train, heldout = read(f"data/{name}/train"), read(f"data/{name}/heldout")
+    train = read(f"data/{name}/train")
+    validation, test = read(f"data/{name}/validation"), read(f"data/{name}/test")
+    heldout = validation + test
     assert sorted(train + heldout) == sorted(source(prefix)), name
     assert all(doc.count(50256) == 1 and doc[-1] == 50256 for doc in train + heldout), name
     assert 20 <= len(heldout) <= 60, (name, len(heldout))
+    assert validation and test, (name, len(validation), len(test))
     m = json.load(open(f"data/{name}/manifest.json"))
     assert m["tokenizer"] == {"kind": "external", "model": "gpt2", "model_xxh3": "",
                               "vocab_size": 50257, "eos_id": 50256}, m["tokenizer"]
     assert m["dtype"] == "uint16" and m["heldout_fraction"] == 0.2, m
-    assert m["train"]["documents"] == len(train) and m["heldout"]["documents"] == len(heldout)
+    assert m["format"] == "cuvee-domain/2", m["format"]
+    assert [m[s]["documents"] for s in ("train", "validation", "test")] == \
+        [len(train), len(validation), len(test)], m
     assert m["sources"] == [prefix], m["sources"]
-assert sorted(read("other/reversed/heldout")) == sorted(read("data/web/heldout"))
+for split in ("validation", "test"):
+    assert sorted(read(f"other/reversed/{split}")) == sorted(read(f"data/web/{split}")), split
 assert read("other/reversed/train") == read("data/web/train")[::-1]
 PY
 
 # The same command gives the same bytes.
 "$CUVEE" -q adopt web_text_document --out again --vocab-size 50257 --eos-id 50256 \
   --tokenizer-name gpt2 --heldout 0.2 >/dev/null
-for f in train.bin train.idx heldout.bin heldout.idx manifest.json; do
+for f in train.bin train.idx validation.bin validation.idx test.bin test.idx manifest.json; do
   cmp -s "data/web/$f" "again/web/$f" || fail "a second adopt changed $f"
 done
 # The domains are domains: commands that read token ids take them.

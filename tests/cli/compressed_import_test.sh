@@ -17,7 +17,7 @@ for input in docs.jsonl docs.jsonl.gz docs.jsonl.zst multi.jsonl.gz multi.jsonl.
   "$CUVEE" -q import --domain "$name" --out data --heldout 0.1 "$input" >/dev/null
 done
 for name in docs_jsonl_gz docs_jsonl_zst multi_jsonl_gz multi_jsonl_zst disguised_jsonl; do
-  for split in train heldout; do
+  for split in train validation test; do
     for ext in bin idx; do
       cmp -s "data/docs_jsonl/$split.$ext" "data/$name/$split.$ext" ||
         fail "$name/$split.$ext differs from the plain file's import"

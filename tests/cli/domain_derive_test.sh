@@ -1,5 +1,5 @@
 # cuvee domain shuffle and cuvee domain cap on an imported domain: what they print, what they
-# write (train and held-out documents, manifest), determinism by seed, and their errors.
+# write (train, validation and test documents, manifest), determinism by seed, and their errors.
 source "$(dirname "$0")/lib.sh" "$1"
 
 make_jsonl alpha 120
@@ -10,8 +10,10 @@ out=$("$CUVEE" -q domain shuffle --data data/alpha --name noise --seed 3 --out d
 [[ $out == *"domain noise"* ]] || fail "shuffle printed: $out"
 [ "$(tokens derived/noise train)" = "$(tokens data/alpha train | sed 's/alpha$/noise/')" ] ||
   fail "shuffle changed the training split's size"
-[ "$(tokens derived/noise heldout)" = "$(tokens data/alpha heldout | sed 's/alpha$/noise/')" ] ||
-  fail "shuffle changed the held-out split's size"
+for split in validation test; do
+  [ "$(tokens derived/noise $split)" = "$(tokens data/alpha $split | sed 's/alpha$/noise/')" ] ||
+    fail "shuffle changed the $split split's size"
+done
 cmp -s data/alpha/train.bin derived/noise/train.bin && fail "shuffle left the tokens in order"
 "$CUVEE" -q domain shuffle --data data/alpha --name noise --seed 3 --out derived/again >/dev/null
 cmp -s derived/noise/train.bin derived/again/train.bin || fail "same seed, other tokens"
@@ -21,10 +23,23 @@ cmp -s derived/noise/train.idx data/alpha/train.idx || fail "shuffle moved docum
 read -r kept _ name <<<"$(tokens derived/capped train)"
 [ "$kept" = 300 ] || fail "cap kept $kept training tokens, not 300"
 [ "$name" = alpha ] || fail "cap renamed the domain to $name"
-cmp -s data/alpha/heldout.bin derived/capped/heldout.bin || fail "cap changed the held-out split"
+for split in validation test; do
+  cmp -s data/alpha/$split.bin derived/capped/$split.bin || fail "cap changed the $split split"
+done
 # A capped domain trains and samples like any other.
 "$CUVEE" -q sample --data derived/capped derived/noise --weights uniform --steps 4 --batch 2 \
   --seq 16 >/dev/null || fail "the derived domains do not sample"
+
+# inspect opens a domain as every command does and counts each split.
+python3 - "$("$CUVEE" -q inspect derived/capped --json)" <<'PY' || fail "inspect of a domain"
+import json, sys
+d = json.loads(sys.argv[1])
+m = json.load(open("derived/capped/manifest.json"))
+assert d["name"] == "alpha", d
+assert {s: d["splits"][s]["documents"] for s in d["splits"]} == \
+    {s: m[s]["documents"] for s in ("train", "validation", "test")}, (d, m)
+PY
+[[ $("$CUVEE" -q inspect derived/capped) == *"validation"* ]] || fail "inspect's text"
 
 expect_error "is the input domain itself" "$CUVEE" -q domain shuffle --data data/alpha --name a \
   --out data/alpha

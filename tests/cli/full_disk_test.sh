@@ -82,7 +82,7 @@ no_temporaries data
 # fails only once everything else is written, and must still leave the old domain whole.
 if [ "$FULL_DISK_KIND" = ulimit ]; then
   for i in $(seq 0 11999); do echo '{"text": "a"}'; done >tiny.jsonl
-  # (a folder of its own: with no held-out split it could not be trained on with the others)
+  # (a folder of its own: with no held-out splits it could not be trained on with the others)
   "$CUVEE" -q import --domain tiny --heldout 0 --out tinydata tiny.jsonl >/dev/null
   before=$(snapshot tinydata)
   LIMIT_KB=100 must_fail tinydata/tiny/train.idx "$CUVEE" -q import --domain tiny --heldout 0 \

@@ -27,18 +27,19 @@ for name, expect in [("alpha", [f"alpha-{i:03d}" for i in range(60)]),
                      ("beta", [str(1000 + i) for i in range(60)])]:
     m = json.load(open(f"data/{name}/manifest.json"))
     assert m["id_key"] == "id", m
-    train, heldout = ids(f"data/{name}", "train"), ids(f"data/{name}", "heldout")
-    assert len(train) == m["train"]["documents"] and len(heldout) == m["heldout"]["documents"]
-    assert sorted(train + heldout) == sorted(expect), name
-    assert train == sorted(train) and heldout == sorted(heldout), "input order within a split"
-    assert "ids_xxh3" in m["train"] and "ids_xxh3" in m["heldout"], m
+    splits = {s: ids(f"data/{name}", s) for s in ("train", "validation", "test")}
+    for s, got in splits.items():
+        assert len(got) == m[s]["documents"], (name, s)
+        assert got == sorted(got), f"input order within {s}"
+        assert "ids_xxh3" in m[s], (s, m)
+    assert sorted(sum(splits.values(), [])) == sorted(expect), name
 for d in ("plain/gamma", "none/alpha"):
     m = json.load(open(f"{d}/manifest.json"))
     assert m["id_key"] == "" and "ids_xxh3" not in m["train"], (d, m)
     assert not os.path.exists(f"{d}/train.ids"), d
 assert ids("gz/alpha", "train") == ids("data/alpha", "train"), "gzip import lost the ids"
 PY
-for f in train.bin heldout.bin; do
+for f in train.bin validation.bin test.bin; do
   cmp -s "data/alpha/$f" "none/alpha/$f" || fail "ids changed the tokens ($f)"
 done
 
@@ -50,9 +51,10 @@ head -1 scores.tsv | grep -q '"ids":true' || fail "scores header: $(head -1 scor
 python3 - <<'PY' || fail "see above"
 def ids(d, split):
     return open(f"{d}/{split}.ids").read().split("\n")[:-1]
-numbered = []  # as selection numbers documents: domains by name, train then heldout
+SPLITS = ("train", "validation", "test")
+numbered = []  # as selection numbers documents: domains by name, then train, validation, test
 for name in ("alpha", "beta"):
-    numbered += ids(f"data/{name}", "train") + ids(f"data/{name}", "heldout")
+    numbered += sum((ids(f"data/{name}", s) for s in SPLITS), [])
 lines = [l.rstrip("\n").split("\t") for l in open("scores.tsv")][1:]
 assert all(len(l) == 4 for l in lines), lines[:3]
 assert [l[3] for l in lines] == numbered, "scores' ids are not the documents'"
@@ -61,7 +63,7 @@ assert len(keep) == 60 and all(len(k) == 2 for k in keep), keep[:3]
 assert all(numbered[int(i)] == id for i, id in keep), "keep-list ids do not match"
 kept = []
 for name in ("alpha", "beta"):
-    kept += ids(f"kept/{name}", "train") + ids(f"kept/{name}", "heldout")
+    kept += sum((ids(f"kept/{name}", s) for s in SPLITS), [])
 assert sorted(kept) == sorted(id for _, id in keep), "filtered domains' ids"
 PY
 # Sharded scores join when all carry ids or none do.

@@ -12,7 +12,7 @@ installed=prefix/bin/cuvee
 [ "$("$installed" --version)" = "$("$CUVEE" --version)" ] || fail "the installed cuvee is another version"
 
 make_jsonl alpha 120
-"$installed" -q import --domain alpha --out data alpha.jsonl >/dev/null
+"$installed" -q import --domain alpha --heldout 0.1 --out data alpha.jsonl >/dev/null
 write_tiny_config tiny.toml data <<'TOML'
 [train]
 steps = 4

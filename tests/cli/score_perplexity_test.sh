@@ -31,8 +31,8 @@ eval_sequences = 2
 threads = 1
 TOML
 "$CUVEE" -q train tiny.toml --out run >/dev/null
-total=$(python3 -c "import json;print(sum(json.load(open(f'data/{d}/manifest.json'))[s]['documents'] for d in ('alpha','noise') for s in ('train','heldout')))")
-alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(m['train']['documents']+m['heldout']['documents'])")
+total=$(python3 -c "import json;print(sum(json.load(open(f'data/{d}/manifest.json'))[s]['documents'] for d in ('alpha','noise') for s in ('train','validation','test')))")
+alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(sum(m[s]['documents'] for s in ('train','validation','test')))")
 
 # Through `cuvee`, which hands the command to cuvee-torch.
 "$CUVEE" score --help | grep -q "perplexity" || fail "cuvee score --help does not list perplexity"

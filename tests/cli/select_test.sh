@@ -7,7 +7,7 @@ make_jsonl beta 50
 "$CUVEE" -q import --domain alpha --out data alpha.jsonl >/dev/null
 "$CUVEE" -q import --domain beta --out data beta.jsonl >/dev/null
 "$CUVEE" -q embed tfidf --data data --dim 32 --out emb.npy >/dev/null
-total=$(python3 -c "import json;print(sum(json.load(open(f'data/{d}/manifest.json'))[s]['documents'] for d in ('alpha','beta') for s in ('train','heldout')))")
+total=$(python3 -c "import json;print(sum(json.load(open(f'data/{d}/manifest.json'))[s]['documents'] for d in ('alpha','beta') for s in ('train','validation','test')))")
 
 # One-shot density sampling: ascending indices, the right count, deterministic in the seed.
 "$CUVEE" -q select density --embeddings emb.npy --keep 0.5 --seed 1 --rows 64 --buckets 512 --out keep.txt >/dev/null
@@ -33,7 +33,7 @@ expect_error "different parameters" "$CUVEE" -q density merge s0.race other.race
 
 # --within: each domain keeps its own half, even when one domain's scores all rank below the
 # other's (a global top-k would then keep alpha's documents only).
-alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(m['train']['documents']+m['heldout']['documents'])")
+alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(sum(m[s]['documents'] for s in ('train','validation','test')))")
 python3 - "$alpha_docs" "$total" <<'PY'
 import sys
 alpha, total = int(sys.argv[1]), int(sys.argv[2])
@@ -57,7 +57,7 @@ expect_error "the domains hold" "$CUVEE" -q select --scores ranked.tsv --method 
 
 # Filter: a new domain per input domain, both splits, counts matching the keep-list.
 "$CUVEE" -q filter --keep keep.txt --data data --out kept >/dev/null
-kept_docs=$(python3 -c "import json;print(sum(json.load(open(f'kept/{d}/manifest.json'))[s]['documents'] for d in ('alpha','beta') for s in ('train','heldout')))")
+kept_docs=$(python3 -c "import json;print(sum(json.load(open(f'kept/{d}/manifest.json'))[s]['documents'] for d in ('alpha','beta') for s in ('train','validation','test')))")
 [ "$kept_docs" = "$(wc -l <keep.txt)" ] || fail "filtered domains hold $kept_docs documents, keep-list $(wc -l <keep.txt)"
 "$CUVEE" -q inspect kept/alpha/train >/dev/null || fail "filtered domain does not open"
 "$CUVEE" -q sample --data kept --weights alpha=0.5,beta=0.5 --steps 2 --batch 2 --seq 8 >/dev/null || fail "filtered domains do not sample"
@@ -66,7 +66,7 @@ expect_error "but --data holds" "$CUVEE" -q filter --keep missing.txt --data dat
 
 # DSIR towards beta scores beta's documents (numbered after alpha's) above alpha's.
 "$CUVEE" -q score dsir --data data --target data/beta --out dsir.tsv >/dev/null
-alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(m['train']['documents']+m['heldout']['documents'])")
+alpha_docs=$(python3 -c "import json;m=json.load(open('data/alpha/manifest.json'));print(sum(m[s]['documents'] for s in ('train','validation','test')))")
 "$CUVEE" -q select --scores dsir.tsv --method topk --keep 0.25 --out dsir_top.txt >/dev/null
 [ "$(head -1 dsir_top.txt)" -ge "$alpha_docs" ] || fail "DSIR's top quarter holds alpha documents"
 "$CUVEE" -q select --scores dsir.tsv --method gumbel --keep 0.25 --seed 2 --out dsir.txt >/dev/null

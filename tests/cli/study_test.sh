@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh" "$1"
 
 for d in alpha:60 beta:40 gamma:30; do
   make_jsonl "${d%%:*}" "${d##*:}"
-  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.1 --out data/domains "${d%%:*}.jsonl" >/dev/null
+  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.3 --out data/domains "${d%%:*}.jsonl" >/dev/null
 done
 cat >tiny.toml <<'TOML'
 [data]
@@ -47,7 +47,7 @@ for r in s["recipes"]:
     assert math.isfinite(r["balanced_score"]), r
     assert math.isfinite(r["natural_weighted_score"]), r
     for d in ("alpha", "beta", "gamma"):
-        assert math.isfinite(r["eval_loss." + d]), (r, d)
+        assert math.isfinite(r["test_loss." + d]), (r, d)
     for baseline in ("natural", "uniform"):
         v = r["versus"][baseline]
         assert v["verdict"] == "one seed" and v["ci95_low"] is None, (r, baseline)

@@ -19,7 +19,7 @@ SEED=${5:-1}
 
 for d in alpha:40 beta:30 gamma:20; do
   make_jsonl "${d%%:*}" "${d##*:}"
-  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.1 --out data "${d%%:*}.jsonl" >/dev/null
+  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.3 --out data "${d%%:*}.jsonl" >/dev/null
 done
 steps=30
 case "$POLICY" in
@@ -72,7 +72,7 @@ for name in ("metrics.jsonl", "observations.csv"):
         continue
     if text and not text.endswith("\n"):
         sys.exit(f"{name} ends in a torn line: {text[-80:]!r}")
-seen = {"step": 0, "eval": 0}
+seen = {"step": 0, "eval": -1}  # the first evaluation is step 0's, before training
 try:
     lines = open(f"{folder}/metrics.jsonl").read().splitlines()
 except FileNotFoundError:

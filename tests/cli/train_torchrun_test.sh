@@ -6,8 +6,8 @@ source "$(dirname "$0")/lib.sh" "$1"
 
 make_jsonl alpha 120
 make_jsonl beta 120
-"$CUVEE" -q import --domain alpha --out data alpha.jsonl >/dev/null
-"$CUVEE" -q import --domain beta --out data beta.jsonl >/dev/null
+"$CUVEE" -q import --domain alpha --heldout 0.2 --out data alpha.jsonl >/dev/null
+"$CUVEE" -q import --domain beta --heldout 0.2 --out data beta.jsonl >/dev/null
 write_tiny_config tiny.toml data <<'TOML'
 [train]
 steps = 12

@@ -35,8 +35,9 @@ TEST(DerivedDomain, ShuffleKeepsEachDocumentsTokens) {
   Domain original(in), shuffled(dir.path() / "noise");
   EXPECT_EQ(shuffled.name(), "noise");
   EXPECT_EQ(shuffled.manifest().sources, std::vector<std::string>{in.string()});
-  for (auto [a, b] : {std::pair{&original.train(), &shuffled.train()},
-                      std::pair{&original.heldout(), &shuffled.heldout()}}) {
+  for (Split split : kSplits) {
+    const IndexedDataset* a = &original.split(split);
+    const IndexedDataset* b = &shuffled.split(split);
     ASSERT_EQ(a->documents(), b->documents());
     for (uint64_t d = 0; d < a->documents(); ++d) {
       auto x = a->document(d), y = b->document(d);
@@ -59,7 +60,7 @@ TEST(DerivedDomain, ShuffleKeepsEachDocumentsTokens) {
 
 // A budget of 250 tokens over documents of 101, 101, 101 and 51 tokens (with their
 // end-of-document ids): whole documents in a seeded order until the budget, the last cut.
-TEST(DerivedDomain, CapKeepsTheBudgetAndTheHeldoutSplit) {
+TEST(DerivedDomain, CapKeepsTheBudgetAndTheHeldoutSplits) {
   TempDir dir;
   std::vector<std::vector<int32_t>> train = {count_up(1, 100), count_up(101, 100),
                                              count_up(201, 100), count_up(40, 50)};
@@ -69,8 +70,10 @@ TEST(DerivedDomain, CapKeepsTheBudgetAndTheHeldoutSplit) {
   EXPECT_EQ(capped.name(), "brown_fiction");
   EXPECT_EQ(capped.train().tokens(), 250u);
   EXPECT_EQ(capped.manifest().train.tokens, 250u);
-  EXPECT_EQ(capped.heldout().documents(), 1u);
-  EXPECT_EQ(capped.heldout().document(0), Domain(in).heldout().document(0));
+  for (Split split : {Split::kValidation, Split::kTest}) {
+    EXPECT_EQ(capped.split(split).documents(), 1u);
+    EXPECT_EQ(capped.split(split).document(0), Domain(in).split(split).document(0));
+  }
   // Every kept document is a prefix of an input document, in the input's order, ending with the
   // end-of-document id; at most one is cut.
   Domain original(in);

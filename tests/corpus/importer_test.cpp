@@ -7,6 +7,7 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/corpus/domain_writer.h"
 #include "support/temp_dir.h"
 
 namespace cuvee {
@@ -36,15 +37,19 @@ ImportOptions options_for(const TempDir& dir, std::vector<fs::path> inputs) {
   return options;
 }
 
-TEST(Import, WritesTrainHeldoutAndManifest) {
+TEST(Import, WritesTrainValidationTestAndManifest) {
   TempDir dir;
   auto input = dir.write("web.jsonl", jsonl(500));
   auto report = import_domain(options_for(dir, {input}));
   Domain domain(dir / "domains" / "web");
   const auto& m = domain.manifest();
-  EXPECT_EQ(m.train.documents + m.heldout.documents, 500u);
-  EXPECT_GT(m.heldout.documents, 25u);
-  EXPECT_LT(m.heldout.documents, 80u);
+  EXPECT_EQ(m.train.documents + m.validation.documents + m.test.documents, 500u);
+  // 10% held out, half of it to each of validation and test: 25 of 500 expected in each.
+  for (Split split : {Split::kValidation, Split::kTest}) {
+    EXPECT_GT(m.split(split).documents, 10u) << split_name(split);
+    EXPECT_LT(m.split(split).documents, 45u) << split_name(split);
+    EXPECT_EQ(domain.split(split).documents(), m.split(split).documents);
+  }
   EXPECT_EQ(m.tokenizer.kind, "bytes");
   EXPECT_EQ(m.dtype, "uint16");
   // Byte tokens: the first training document reads back as its UTF-8 bytes plus end-of-document.
@@ -71,12 +76,22 @@ TEST(Import, SameBytesOnOneAndTwoThreadsAndAnyBatchSize) {
   EXPECT_EQ(read_file(dir / "domains/web/manifest.json"), manifest1);
 }
 
-TEST(Import, HeldoutSplitFollowsTheTextNotItsPosition) {
-  EXPECT_EQ(is_heldout("some document", 0.3), is_heldout("some document", 0.3));
-  int held = 0;
-  for (int i = 0; i < 10000; ++i) held += is_heldout(fmt::format("document {}", i), 0.25);
-  EXPECT_NEAR(held / 10000.0, 0.25, 0.02);
-  EXPECT_FALSE(is_heldout("anything", 0.0));
+TEST(Import, HeldoutSplitsFollowTheTextNotItsPosition) {
+  EXPECT_EQ(split_of("some document", 0.3), split_of("some document", 0.3));
+  int validation = 0, test = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const Split split = split_of(fmt::format("document {}", i), 0.25);
+    validation += split == Split::kValidation;
+    test += split == Split::kTest;
+  }
+  EXPECT_NEAR(validation / 10000.0, 0.125, 0.015);
+  EXPECT_NEAR(test / 10000.0, 0.125, 0.015);
+  EXPECT_EQ(split_of("anything", 0.0), Split::kTrain);
+  // A document held out at one fraction stays held out, in the same split, at a larger one.
+  for (int i = 0; i < 1000; ++i) {
+    const std::string text = fmt::format("document {}", i);
+    if (split_of(text, 0.1) != Split::kTrain) EXPECT_NE(split_of(text, 0.2), Split::kTrain);
+  }
 }
 
 struct BadLine {
@@ -119,7 +134,8 @@ TEST(Import, SkipBadCountsEachReasonAndKeepsTheRest) {
   EXPECT_EQ(report.manifest.skipped_bad, 3u);
   EXPECT_EQ(report.skipped, (std::vector<std::pair<std::string, uint64_t>>{{"empty document", 2},
                                                                            {"malformed JSON", 1}}));
-  EXPECT_EQ(report.manifest.train.documents + report.manifest.heldout.documents, 25u);
+  const auto& m = report.manifest;
+  EXPECT_EQ(m.train.documents + m.validation.documents + m.test.documents, 25u);
 }
 
 TEST(Import, FailedReimportKeepsNoHalfWrittenDomain) {

@@ -1,6 +1,6 @@
-// A tokenised domain as commands open it (`--data`): manifest.json, then the train and heldout
-// token files it describes. The input is five parts: manifest.json, train.idx, train.bin,
-// heldout.idx, heldout.bin.
+// A tokenised domain as commands open it (`--data`): manifest.json, then the token files of the
+// train, validation and test splits it describes. The input is seven parts: manifest.json,
+// train.idx, train.bin, validation.idx, validation.bin, test.idx, test.bin.
 #include <array>
 
 #include <nlohmann/json.hpp>
@@ -11,10 +11,11 @@
 using namespace cuvee;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto parts = fuzz::split_parts({reinterpret_cast<const char*>(data), size}, 5);
-  parts.resize(5);
-  const std::array<const char*, 5> names = {"manifest.json", "train.idx", "train.bin",
-                                            "heldout.idx", "heldout.bin"};
+  const std::array<const char*, 7> names = {"manifest.json",  "train.idx",      "train.bin",
+                                            "validation.idx", "validation.bin", "test.idx",
+                                            "test.bin"};
+  auto parts = fuzz::split_parts({reinterpret_cast<const char*>(data), size}, names.size());
+  parts.resize(names.size());
   std::filesystem::path dir;
   for (size_t i = 0; i < names.size(); ++i) {
     dir = fuzz::scratch_file(std::string("domains/web/") + names[i], parts[i]).parent_path();

@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::require(curves.weights.size() <= 4 || curves.weights.empty(),
                   "more weight points than asked for");
     for (const auto& point : curves.evals) {
-      fuzz::require(point.loss.size() == curves.domains.size(), "an eval point of another width");
+      fuzz::require(point.validation.size() == curves.domains.size() &&
+                        point.test.size() == curves.domains.size(),
+                    "an eval point of another width");
     }
   });
   return 0;

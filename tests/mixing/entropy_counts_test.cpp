@@ -9,8 +9,8 @@
 #include "../support/temp_dir.h"
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
-#include "cuvee/core/hash.h"
 #include "cuvee/corpus/domain.h"
+#include "cuvee/corpus/domain_writer.h"
 #include "cuvee/mixing/entropy.h"
 
 namespace cuvee {
@@ -19,22 +19,15 @@ namespace {
 // A tokenised domain as `cuvee import` leaves it, with the given train documents.
 void write_domain(const std::filesystem::path& dir, const std::string& name,
                   const std::vector<std::vector<int32_t>>& documents) {
-  auto folder = dir / name;
-  std::filesystem::create_directories(folder);
   DomainManifest manifest;
   manifest.name = name;
   manifest.tokenizer = {"bytes", "", "", 257, 256};
   manifest.dtype = "uint16";
-  IndexedDatasetWriter train(folder / "train", DType::kUInt16);
-  for (const auto& d : documents) train.add_document(d);
-  train.commit();
-  IndexedDatasetWriter heldout(folder / "heldout", DType::kUInt16);
-  heldout.add_document(std::vector<int32_t>{1, 2, 256});
-  heldout.commit();
-  manifest.train = {documents.size(), train.tokens(), file_hash(folder / "train.bin"),
-                    file_hash(folder / "train.idx")};
-  manifest.heldout = {1, 3, file_hash(folder / "heldout.bin"), file_hash(folder / "heldout.idx")};
-  write_domain_manifest(folder, manifest);
+  DomainWriter out(dir / name, DType::kUInt16);
+  for (const auto& d : documents) out.add(Split::kTrain, d);
+  out.add(Split::kValidation, std::vector<int32_t>{1, 2, 256});
+  out.add(Split::kTest, std::vector<int32_t>{1, 2, 256});
+  out.commit(manifest);
 }
 
 std::vector<std::vector<int32_t>> documents(int seed, size_t count) {

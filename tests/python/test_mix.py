@@ -96,9 +96,10 @@ def test_sources_mixture_file_and_run(cuvee_bin, in_corpus, tmp_path):
             for d, x in zip(["alpha", "beta", "gamma"], w):
                 record |= {f"weights.{d}": x, f"train_loss.{d}": 1.0, f"count.{d}": 1}
             f.write(json.dumps(record) + "\n")
-        evaluation = {"kind": "eval", "step": 3, "eval_loss": 1.0}
-        f.write(json.dumps(evaluation | {f"eval_loss.{d}": 1.0 for d in ["alpha", "beta",
-                                                                        "gamma"]}) + "\n")
+        evaluation = {"kind": "eval", "step": 3, "validation_loss": 1.0, "test_loss": 1.0}
+        for split in ("validation_loss", "test_loss"):
+            evaluation |= {f"{split}.{d}": 1.0 for d in ["alpha", "beta", "gamma"]}
+        f.write(json.dumps(evaluation) + "\n")
     assert cuvee.mix.read(str(run)) == {"alpha": 0.0, "beta": 0.5, "gamma": 0.5}
     average = cuvee.mix.read(str(run), average=True)
     assert average == {"alpha": 0.25, "beta": 1 / 3, "gamma": 1.25 / 3}

@@ -99,9 +99,12 @@ def test_token_views_are_zero_copy_and_read_only(corpus):
     assert np.shares_memory(window, stream)
     with pytest.raises(ValueError):
         window[0] = 1
-    assert domains.path("beta", "heldout").name == "heldout"
-    held = domains.tokens("beta", "heldout")
+    assert domains.path("beta", "validation").name == "validation"
+    assert domains.path("beta", "test").name == "test"
+    held = domains.tokens("beta", "validation")
     assert len(held) > 0
+    with pytest.raises(cuvee.Error, match="split 'heldout': expected 'train', 'validation' or 'test'"):
+        domains.path("beta", "heldout")
     del domains  # the views keep the maps alive
     assert int(stream[-1]) >= 0
 

@@ -10,7 +10,7 @@ namespace {
 RunCurves run(double last) {
   RunCurves curves;
   curves.domains = {"code", "mail"};
-  curves.evals = {{0, 9, {9, 9}}, {50, 6, {5, 7}}, {100, last, {last - 1, last + 1}}};
+  curves.evals = {{0, {9, 9}, {9, 9}}, {50, {5, 7}, {5, 7}}, {100, {0, 0}, {last - 1, last + 1}}};
   curves.weights = {{1, {0.5, 0.5}}, {100, {0.7, 0.3}}};
   return curves;
 }
@@ -53,7 +53,7 @@ TEST(Report, HasEverySection) {
   EXPECT_NE(html.find("<td>-0.5000</td><td>one seed</td><td>67 (33% saved; 0.07M tokens)</td>"
                       "<td>83 (17% saved; 0.09M tokens)</td>"),
             std::string::npos);
-  EXPECT_NE(html.find("Held-out loss per domain"), std::string::npos);
+  EXPECT_NE(html.find("Test loss per domain"), std::string::npos);
   EXPECT_NE(html.find("<td><b>3.500</b></td>"), std::string::npos);  // odm's code loss, lowest
   EXPECT_NE(html.find("1.20%"), std::string::npos);                  // extrapolation error
   EXPECT_NE(html.find("a &lt;note&gt;"), std::string::npos);

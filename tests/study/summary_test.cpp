@@ -16,13 +16,13 @@ Scoring both() {
   return Scoring({"a", "b"}, tokens, {}, "study.toml");
 }
 
-// A run over domains a, b whose balanced score at steps 10, 20, 30 is `avg` (a one below it,
-// b one above).
+// A run over domains a, b whose balanced score on the test split at steps 10, 20, 30 is `avg`
+// (a one below it, b one above). Its validation losses are far off: the study never scores them.
 RunCurves run(std::vector<double> avg) {
   RunCurves curves;
   curves.domains = {"a", "b"};
   for (size_t i = 0; i < avg.size(); ++i) {
-    curves.evals.push_back({10 * (i + 1), avg[i], {avg[i] - 1, avg[i] + 1}});
+    curves.evals.push_back({10 * (i + 1), {100 - avg[i], 100}, {avg[i] - 1, avg[i] + 1}});
   }
   return curves;
 }
@@ -36,8 +36,8 @@ TEST(Summary, MeansOverSeeds) {
   EXPECT_NEAR(s.balanced_per_seed[2], 4.4, 1e-12);
   // Natural-weighted: 1/4 of a (score − 1) and 3/4 of b (score + 1): score + 0.5.
   EXPECT_NEAR(s.natural_weighted, 4.7, 1e-12);
-  EXPECT_NEAR(s.eval_loss[0], 3.2, 1e-12);
-  EXPECT_NEAR(s.eval_loss[1], 5.2, 1e-12);
+  EXPECT_NEAR(s.test_loss[0], 3.2, 1e-12);
+  EXPECT_NEAR(s.test_loss[1], 5.2, 1e-12);
   EXPECT_NEAR(s.balanced_curve[1].mean, 5, 1e-12);
   EXPECT_NEAR(s.balanced_curve[2].low, 4.0, 1e-12);  // the seeds' band
   EXPECT_NEAR(s.balanced_curve[2].high, 4.4, 1e-12);
@@ -93,7 +93,7 @@ TEST(Summary, PairedAgainstBothBaselines) {
   EXPECT_EQ(json["versus"]["natural"]["diffs"].size(), 3u);
   EXPECT_TRUE(json["versus"]["uniform"]["ci95_low"].is_number());
   EXPECT_NEAR(json["versus"]["uniform"]["steps_saved"].get<double>(), 1 - 25.0 / 30, 1e-9);
-  EXPECT_NEAR(json["eval_loss.a"].get<double>(), 3.4, 1e-12);
+  EXPECT_NEAR(json["test_loss.a"].get<double>(), 3.4, 1e-12);
   EXPECT_TRUE(recipe_json(recipes[0])["versus"]["uniform"]["steps_to_final"].is_null());
 }
 

@@ -8,37 +8,34 @@
 #include <vector>
 
 #include "cuvee/corpus/domain.h"
-#include "cuvee/corpus/indexed_dataset.h"
+#include "cuvee/corpus/domain_writer.h"
 
 namespace cuvee::testing {
 
 // root/NAME with the given train and held-out documents (each followed by the end-of-document
-// id, as import writes them) and a manifest naming `tokenizer`.
+// id, as import writes them) and a manifest naming `tokenizer`. The held-out documents are
+// written as both the validation and the test split.
 inline std::filesystem::path write_domain(const std::filesystem::path& root,
                                           const std::string& name, const TokenizerInfo& tokenizer,
                                           const std::vector<std::vector<int32_t>>& train,
                                           const std::vector<std::vector<int32_t>>& heldout = {}) {
   auto dir = root / name;
-  std::filesystem::create_directories(dir);
   DomainManifest manifest;
   manifest.name = name;
   manifest.tokenizer = tokenizer;
   const DType dtype = DType::kUInt16;
   manifest.dtype = std::string(dtype_name(dtype));
-  auto write_split = [&](const char* split, const std::vector<std::vector<int32_t>>& documents,
-                         SplitInfo& info) {
-    IndexedDatasetWriter writer(dir / split, dtype);
+  DomainWriter out(dir, dtype);
+  auto write_split = [&](Split split, const std::vector<std::vector<int32_t>>& documents) {
     for (auto document : documents) {
       document.push_back(tokenizer.eos_id);
-      writer.add_document(document);
+      out.add(split, document);
     }
-    info.documents = writer.documents();
-    info.tokens = writer.tokens();
-    writer.commit();
   };
-  write_split("train", train, manifest.train);
-  write_split("heldout", heldout, manifest.heldout);
-  write_domain_manifest(dir, manifest);
+  write_split(Split::kTrain, train);
+  write_split(Split::kValidation, heldout);
+  write_split(Split::kTest, heldout);
+  out.commit(manifest);
   return dir;
 }
 

@@ -10,6 +10,7 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/csv.h"
 #include "cuvee/core/error.h"
+#include "cuvee/train/checkpoint.h"
 #include "tiny_corpus.h"
 
 namespace cuvee {
@@ -67,13 +68,16 @@ TEST_F(TrainerTest, LossDecreases) {
   auto steps = of_kind(read_metrics(dir / "run"), "step");
   auto evals = of_kind(read_metrics(dir / "run"), "eval");
   ASSERT_EQ(steps.size(), 60u);
-  ASSERT_EQ(evals.size(), 3u);
+  ASSERT_EQ(evals.size(), 4u);  // steps 0, 20, 40, 60
   double first = steps.front().at("train_loss"), last = steps.back().at("train_loss");
   EXPECT_NEAR(first, std::log(257.0), 0.3);  // an untrained model is near uniform
   EXPECT_LT(last, first - 2.0);
   for (const auto& domain : result.domains) {
-    std::string key = "eval_loss." + domain;
-    EXPECT_LT(evals[2].at(key).get<double>(), evals[0].at(key).get<double>()) << domain;
+    for (const char* split : {"validation_loss.", "test_loss."}) {
+      const std::string key = split + domain;
+      EXPECT_LT(evals[3].at(key).get<double>(), evals[1].at(key).get<double>()) << key;
+      EXPECT_LT(evals[1].at(key).get<double>(), evals[0].at(key).get<double>()) << key;
+    }
   }
 }
 
@@ -91,12 +95,13 @@ TEST(TrainerOnLocalpile, LossDecreases) {
   auto result = train(config, quiet(dir / "run"));
   auto steps = of_kind(read_metrics(dir / "run"), "step");
   auto evals = of_kind(read_metrics(dir / "run"), "eval");
-  ASSERT_EQ(evals.size(), 2u);
+  ASSERT_EQ(evals.size(), 3u);  // steps 0, 20, 40
   EXPECT_GE(result.domains.size(), 5u);
   double first = steps.front().at("train_loss");
   EXPECT_NEAR(first, std::log(8192.0), 0.5);
-  EXPECT_LT(evals[1].at("eval_loss").get<double>(), evals[0].at("eval_loss").get<double>());
-  EXPECT_LT(evals[1].at("eval_loss").get<double>(), first - 1.0);
+  EXPECT_NEAR(evals[0].at("test_loss").get<double>(), std::log(8192.0), 0.5);
+  EXPECT_LT(evals[2].at("test_loss").get<double>(), evals[1].at("test_loss").get<double>());
+  EXPECT_LT(evals[2].at("test_loss").get<double>(), first - 1.0);
 }
 
 TEST_F(TrainerTest, WritesMetricsAndObservations) {
@@ -108,7 +113,7 @@ TEST_F(TrainerTest, WritesMetricsAndObservations) {
   auto steps = of_kind(lines, "step");
   auto evals = of_kind(lines, "eval");
   ASSERT_EQ(steps.size(), 12u);
-  ASSERT_EQ(evals.size(), 3u);  // steps 4, 8, 12
+  ASSERT_EQ(evals.size(), 4u);  // steps 0 (before training), 4, 8, 12
   for (size_t i = 0; i < steps.size(); ++i) {
     const auto& s = steps[i];
     EXPECT_EQ(s.at("step"), i + 1);
@@ -124,19 +129,30 @@ TEST_F(TrainerTest, WritesMetricsAndObservations) {
     EXPECT_NEAR(s.at("train_loss").get<double>(), mean, 1e-12);
     EXPECT_GT(s.at("grad_norm").get<double>(), 0);
   }
-  EXPECT_EQ(evals[0].at("step"), 4);
-  EXPECT_EQ(evals[2].at("step"), 12);
-  EXPECT_EQ(evals[2].at("eval_loss.sums").get<double>(), result.eval_loss[2]);
+  EXPECT_EQ(evals[0].at("step"), 0);
+  EXPECT_EQ(evals[1].at("step"), 4);
+  EXPECT_EQ(evals[3].at("step"), 12);
+  EXPECT_EQ(evals[3].at("test_loss.sums").get<double>(), result.test_loss[2]);
+  // Validation and test are other documents, so other losses.
+  EXPECT_NE(evals[3].at("validation_loss.sums").get<double>(), result.test_loss[2]);
+  for (const auto& eval : evals) {
+    for (const char* split : {"validation_loss", "test_loss"}) {
+      double mean = 0;
+      for (const auto& d : result.domains)
+        mean += eval.at(std::string(split) + "." + d).get<double>();
+      EXPECT_NEAR(eval.at(split).get<double>(), mean / 3, 1e-12) << split;
+    }
+  }
 
   auto table = read_csv(dir / "run" / "observations.csv");
   EXPECT_EQ(table.header, (std::vector<std::string>{"run", "step", "p.code", "p.prose", "p.sums",
                                                     "loss.code", "loss.prose", "loss.sums"}));
-  ASSERT_EQ(table.rows.size(), 3u);
+  ASSERT_EQ(table.rows.size(), 3u);  // none at step 0: nothing trained on yet
   EXPECT_EQ(table.rows[1][0], "tiny");
   EXPECT_EQ(table.rows[1][1], "8");
   EXPECT_EQ(table.rows[1][2], "0.5");
   EXPECT_EQ(table.rows[1][4], "0");
-  EXPECT_EQ(table.number(2, 7), result.eval_loss[2]);
+  EXPECT_EQ(table.number(2, 7), evals[3].at("validation_loss.sums").get<double>());
 }
 
 TEST_F(TrainerTest, SameSeedSameBytes) {
@@ -307,6 +323,35 @@ TEST_F(TrainerTest, RefusesDomainsTooShortForTheContext) {
   auto config = testing::tiny_config(data);
   config.model.context = 4096;
   EXPECT_NE(error_of(config, quiet(dir / "run")).find("fewer than one window"), std::string::npos);
+}
+
+// Every fresh run evaluates before its first update, under every policy: Velocitune's ℓ_init is
+// that step-0 validation loss, not the loss after eval_every steps of the new mixture.
+TEST_F(TrainerTest, EveryPolicyEvaluatesAtStepZero) {
+  const std::vector<nlohmann::json> mixings = {
+      {{"policy", "natural"}},
+      {{"policy", "uniform"}},
+      {{"policy", "odm"}, {"warmup_steps", 2}},
+      {{"policy", "ado"}, {"start_step", 4}, {"refit_every", 4}, {"ignore_steps", 0}},
+      {{"policy", "velocitune"}, {"targets", "code=1,prose=1,sums=1"}, {"every", 4}}};
+  for (const auto& mixing : mixings) {
+    const std::string name = mixing.at("policy");
+    auto config = testing::tiny_config(data);
+    config.mixing = mixing;
+    train(config, quiet(dir / name));
+    auto evals = of_kind(read_metrics(dir / name), "eval");
+    ASSERT_FALSE(evals.empty()) << name;
+    EXPECT_EQ(evals.front().at("step"), 0) << name;
+    EXPECT_EQ(evals.size(), 4u) << name;  // steps 0, 4, 8, 12
+  }
+  auto state = load_checkpoint_model(dir / "velocitune", torch::kCPU).header.state.policy;
+  auto step0 = of_kind(read_metrics(dir / "velocitune"), "eval").front();
+  const std::vector<std::string> domains = {"code", "prose", "sums"};
+  for (size_t d = 0; d < domains.size(); ++d) {
+    EXPECT_EQ(state.at("initial_loss").at(d).get<double>(),
+              step0.at("validation_loss." + domains[d]).get<double>())
+        << domains[d];
+  }
 }
 
 }  // namespace

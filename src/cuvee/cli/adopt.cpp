@@ -40,9 +40,7 @@ void run(AdoptArgs& args) {
                           m.tokenizer.model.empty() ? "" : " (" + m.tokenizer.model + ")",
                           m.tokenizer.vocab_size)
             : fmt::format("{} {}", m.tokenizer.kind, m.tokenizer.model);
-    fmt::print("{}: {} documents, {} tokens in train; {} documents, {} tokens held out ({})\n",
-               report.dir.string(), m.train.documents, m.train.tokens, m.heldout.documents,
-               m.heldout.tokens, tokenizer);
+    fmt::print("{}: {} ({})\n", report.dir.string(), describe_splits(m), tokenizer);
     if (report.eos_appended > 0) {
       fmt::print("{}: {} documents did not end in the end-of-document id {}; it was appended\n",
                  report.dir.string(), report.eos_appended, m.tokenizer.eos_id);

@@ -24,12 +24,10 @@ struct DeriveArgs {
 
 void describe(const std::filesystem::path& out) {
   Domain made(out);
-  std::fputs(
-      fmt::format("{}: domain {}, {} training documents ({} tokens), {} held-out ({} tokens)\n",
-                  out.string(), made.name(), made.train().documents(), made.train().tokens(),
-                  made.heldout().documents(), made.heldout().tokens())
-          .c_str(),
-      stdout);
+  std::fputs(fmt::format("{}: domain {}, {}\n", out.string(), made.name(),
+                         describe_splits(made.manifest()))
+                 .c_str(),
+             stdout);
 }
 
 std::shared_ptr<DeriveArgs> common_options(CLI::App& app) {

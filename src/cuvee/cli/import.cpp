@@ -22,9 +22,7 @@ void run(ImportArgs& args) {
   args.options.reader.split = args.split == "blank-line" ? TextSplit::kBlankLine : TextSplit::kFile;
   ImportReport report = import_domain(args.options);
   const auto& m = report.manifest;
-  fmt::print("{}: {} documents, {} tokens in train; {} documents, {} tokens held out ({}{})\n",
-             report.dir.string(), m.train.documents, m.train.tokens, m.heldout.documents,
-             m.heldout.tokens, m.tokenizer.kind,
+  fmt::print("{}: {} ({}{})\n", report.dir.string(), describe_splits(m), m.tokenizer.kind,
              m.id_key.empty() ? "" : fmt::format(", ids from '{}'", m.id_key));
   for (const auto& [reason, count] : report.skipped) {
     fmt::print("skipped {} documents: {}\n", count, reason);

@@ -66,7 +66,7 @@ void run(SelectArgs& args) {
   if (args.within.empty()) {
     kept = select_range(0, values.size(), args.options.seed);
   } else {
-    // Each domain (its train then held-out documents, as documents.h numbers them) keeps the
+    // Each domain (all its splits, as documents.h numbers them) keeps the
     // fraction of its own documents, so no domain is emptied by scores that differ by domain.
     DocumentTable documents(args.within);
     if (documents.size() != values.size()) {
@@ -74,8 +74,8 @@ void run(SelectArgs& args) {
            values.size());
     }
     for (size_t d = 0; d < documents.domains().size(); ++d) {
-      auto part = select_range(documents.split_start(2 * d), documents.split_start(2 * d + 2),
-                               args.options.seed + d);
+      const auto [first, last] = documents.domain_range(d);
+      auto part = select_range(first, last, args.options.seed + d);
       kept.insert(kept.end(), part.begin(), part.end());
     }
   }

@@ -5,10 +5,9 @@
 #include <vector>
 
 #include "cuvee/core/error.h"
-#include "cuvee/core/hash.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/corpus/domain_writer.h"
 #include "cuvee/corpus/importer.h"
-#include "cuvee/corpus/indexed_dataset.h"
 #include "cuvee/corpus/tokenizer.h"
 
 namespace cuvee {
@@ -69,18 +68,7 @@ AdoptReport adopt_domain(const AdoptOptions& options) {
   const DType dtype = dtype_for_vocab(info.vocab_size);
 
   const fs::path dir = options.out / domain;
-  // A folder this command creates is removed again if it fails.
-  struct NewFolder {
-    fs::path path;
-    bool keep = false;
-    ~NewFolder() {
-      std::error_code ignored;
-      if (!keep && !path.empty()) fs::remove(path, ignored);  // only if empty
-    }
-  } new_folder{fs::exists(dir) ? fs::path() : dir};
-  fs::create_directories(dir);
-  IndexedDatasetWriter train(dir / "train", dtype);
-  IndexedDatasetWriter heldout(dir / "heldout", dtype);
+  DomainWriter out(dir, dtype);
 
   AdoptReport report;
   Progress progress("adopt " + domain, source.documents(), "docs");
@@ -99,14 +87,14 @@ AdoptReport adopt_domain(const AdoptOptions& options) {
     // The ids' bytes identify the document, whatever dtype or end-of-document id it came with.
     std::string_view bytes(reinterpret_cast<const char*>(tokens.data()),
                            tokens.size() * sizeof(int32_t));
-    const bool held = is_heldout(bytes, options.heldout);
+    const Split split = split_of(bytes, options.heldout);
     if (source.document_end(d) == source.document_begin(d) + tokens.size()) ++report.eos_appended;
     tokens.push_back(info.eos_id);
-    (held ? heldout : train).add_document(tokens);
+    out.add(split, tokens);
     progress.advance();
   }
   progress.finish();
-  if (train.documents() == 0) {
+  if (out.documents(Split::kTrain) == 0) {
     fail("{}: no training documents (the files hold none, or all were held out)", source_name);
   }
 
@@ -116,19 +104,7 @@ AdoptReport adopt_domain(const AdoptOptions& options) {
   manifest.dtype = std::string(dtype_name(dtype));
   manifest.heldout_fraction = options.heldout;
   manifest.sources = {options.prefix.string()};
-  // An old manifest goes first: while the new files replace the old, the domain reads as
-  // incomplete rather than as a mix of both.
-  fs::remove(manifest_path(dir));
-  manifest.train = {train.documents(), train.tokens(), "", "", ""};
-  manifest.heldout = {heldout.documents(), heldout.tokens(), "", "", ""};
-  train.commit();
-  heldout.commit();
-  manifest.train.bin_hash = file_hash(dir / "train.bin");
-  manifest.train.idx_hash = file_hash(dir / "train.idx");
-  manifest.heldout.bin_hash = file_hash(dir / "heldout.bin");
-  manifest.heldout.idx_hash = file_hash(dir / "heldout.idx");
-  write_domain_manifest(dir, manifest);
-  new_folder.keep = true;
+  out.commit(manifest);
   report.dir = dir;
   return report;
 }

@@ -1,8 +1,8 @@
 // Adopt: existing Megatron-LM token files (PREFIX.bin, PREFIX.idx, as Megatron's or GPT-NeoX's
 // preprocessing writes them) → a domain (domain.h), without the text. Each document is copied
 // as one sequence ending in the end-of-document id (appended where the source lacks it), to
-// the training or the held-out split by a hash of its token ids: the split depends only on the
-// document, never on its position, as import's split depends only on the text.
+// the training, validation or test split by a hash of its token ids (split_of, domain_writer.h):
+// the split depends only on the document, never on its position, as import's on the text.
 //
 // The tokenizer is recorded as it is known: a SentencePiece model, checked as import checks it;
 // or "external" with the vocabulary size and end-of-document id the user gives (and a name for
@@ -28,7 +28,7 @@ struct AdoptOptions {
   std::string tokenizer_name;       // external: what tokenised the files ("gpt2")
   uint64_t vocab_size = 0;          // external: required
   std::optional<int64_t> eos_id;    // external: required; SentencePiece: the model's
-  double heldout = 0.01;
+  double heldout = 0.01;            // validation and test together
 };
 
 struct AdoptReport {

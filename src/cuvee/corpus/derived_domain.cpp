@@ -5,63 +5,31 @@
 #include <vector>
 
 #include "cuvee/core/error.h"
-#include "cuvee/core/hash.h"
 #include "cuvee/core/rng.h"
-#include "cuvee/corpus/document_ids.h"
 #include "cuvee/corpus/domain.h"
+#include "cuvee/corpus/domain_writer.h"
 
 namespace cuvee {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Generator addresses (CounterRng's `a`) of the derivations' draws.
-enum : uint64_t { kShuffleTrain = 0, kShuffleHeldout = 1, kCapOrder = 2 };
+// Generator addresses (CounterRng's `a`) of the derivations' draws: the shuffle's one per split
+// (kSplits order), then the cap's.
+enum : uint64_t { kShuffleFirst = 0, kCapOrder = 3 };
 
-// The new domain's manifest, from the input's, once its folder is ready to be written: as the
-// importer does, an old manifest goes first, so a half-written domain reads as incomplete.
-DomainManifest start_domain(const Domain& in, const fs::path& out) {
-  if (fs::exists(manifest_path(out)) && fs::equivalent(out, in.dir())) {
-    fail("--out {} is the input domain itself; choose a new folder", out.string());
-  }
-  fs::create_directories(out);
-  fs::remove(manifest_path(out));
+// The new domain's manifest, from the input's. Derived documents are not the source's rows any
+// more (shuffled, or cut to a budget): they carry no ids.
+DomainManifest derived_manifest(const Domain& in) {
   DomainManifest manifest = in.manifest();
   manifest.sources = {in.dir().string()};
-  // Derived documents are not the source's rows any more (shuffled, or cut to a budget): they
-  // carry no ids, and ids an earlier domain left in the folder go.
   manifest.id_key.clear();
-  fs::remove(ids_path(out, "train"));
-  fs::remove(ids_path(out, "heldout"));
   return manifest;
 }
 
-SplitInfo commit_split(IndexedDatasetWriter& writer, const fs::path& prefix) {
-  writer.commit();
-  SplitInfo info{writer.documents(), writer.tokens(), "", "", ""};
-  info.bin_hash = file_hash(prefix.string() + ".bin");
-  info.idx_hash = file_hash(prefix.string() + ".idx");
-  return info;
-}
-
-SplitInfo shuffled_split(const IndexedDataset& split, const fs::path& prefix, int32_t eos,
-                         uint64_t seed, uint64_t address) {
-  IndexedDatasetWriter writer(prefix, split.dtype());
-  BlockRng rng(seed, Stream::kDerivedDomain, address);
-  for (uint64_t d = 0; d < split.documents(); ++d) {
-    std::vector<int32_t> tokens = split.document(d);
-    size_t n = tokens.size();
-    if (n > 0 && tokens.back() == eos) --n;  // the end-of-document id stays last
-    for (size_t i = n; i > 1; --i) std::swap(tokens[i - 1], tokens[rng.below(i)]);
-    writer.add_document(tokens);
-  }
-  return commit_split(writer, prefix);
-}
-
-SplitInfo copied_split(const IndexedDataset& split, const fs::path& prefix) {
-  IndexedDatasetWriter writer(prefix, split.dtype());
-  for (uint64_t d = 0; d < split.documents(); ++d) writer.add_document(split.document(d));
-  return commit_split(writer, prefix);
+void copy_split(const Domain& in, Split split, DomainWriter& out) {
+  const IndexedDataset& data = in.split(split);
+  for (uint64_t d = 0; d < data.documents(); ++d) out.add(split, data.document(d));
 }
 
 }  // namespace
@@ -69,17 +37,29 @@ SplitInfo copied_split(const IndexedDataset& split, const fs::path& prefix) {
 void write_shuffled_domain(const Domain& in, const fs::path& out, const std::string& name,
                            uint64_t seed) {
   if (name.empty()) fail("a shuffled domain needs a name");
-  DomainManifest manifest = start_domain(in, out);
-  const int32_t eos = manifest.tokenizer.eos_id;
+  check_not_input(out, in);
+  DomainManifest manifest = derived_manifest(in);
   manifest.name = name;
-  manifest.train = shuffled_split(in.train(), out / "train", eos, seed, kShuffleTrain);
-  manifest.heldout = shuffled_split(in.heldout(), out / "heldout", eos, seed, kShuffleHeldout);
-  write_domain_manifest(out, manifest);
+  const int32_t eos = manifest.tokenizer.eos_id;
+  DomainWriter writer(out, in.train().dtype());
+  for (Split split : kSplits) {
+    const IndexedDataset& data = in.split(split);
+    BlockRng rng(seed, Stream::kDerivedDomain, kShuffleFirst + static_cast<uint64_t>(split));
+    for (uint64_t d = 0; d < data.documents(); ++d) {
+      std::vector<int32_t> tokens = data.document(d);
+      size_t n = tokens.size();
+      if (n > 0 && tokens.back() == eos) --n;  // the end-of-document id stays last
+      for (size_t i = n; i > 1; --i) std::swap(tokens[i - 1], tokens[rng.below(i)]);
+      writer.add(split, tokens);
+    }
+  }
+  writer.commit(manifest);
 }
 
 void write_capped_domain(const Domain& in, const fs::path& out, uint64_t train_tokens,
                          uint64_t seed) {
   if (train_tokens == 0) fail("a capped domain needs a budget of at least one training token");
+  check_not_input(out, in);
   const IndexedDataset& train = in.train();
   std::vector<uint64_t> order(train.documents());
   std::iota(order.begin(), order.end(), uint64_t{0});
@@ -92,8 +72,8 @@ void write_capped_domain(const Domain& in, const fs::path& out, uint64_t train_t
     taken[d] = std::min(left, train.document_end(d) - train.document_begin(d));
     left -= taken[d];
   }
-  DomainManifest manifest = start_domain(in, out);
-  IndexedDatasetWriter writer(out / "train", train.dtype());
+  DomainManifest manifest = derived_manifest(in);
+  DomainWriter writer(out, train.dtype());
   for (uint64_t d = 0; d < train.documents(); ++d) {
     if (taken[d] == 0) continue;
     std::vector<int32_t> tokens = train.document(d);
@@ -101,11 +81,11 @@ void write_capped_domain(const Domain& in, const fs::path& out, uint64_t train_t
       tokens.resize(taken[d]);
       tokens.back() = manifest.tokenizer.eos_id;
     }
-    writer.add_document(tokens);
+    writer.add(Split::kTrain, tokens);
   }
-  manifest.train = commit_split(writer, out / "train");
-  manifest.heldout = copied_split(in.heldout(), out / "heldout");
-  write_domain_manifest(out, manifest);
+  copy_split(in, Split::kValidation, writer);
+  copy_split(in, Split::kTest, writer);
+  writer.commit(manifest);
 }
 
 }  // namespace cuvee

@@ -1,14 +1,14 @@
 // Domains derived from another domain's tokens, for experiments whose right answer is known
-// (docs/study.md's scenarios). Each writes a new domain folder (corpus/domain.h) through the
-// token-file writer, manifest last, and leaves the input as it was:
+// (docs/study.md's scenarios). Each writes a new domain folder (corpus/domain.h) through
+// DomainWriter and leaves the input as it was:
 //
 //   shuffled  every document's tokens permuted within the document (its end-of-document id kept
-//             last), train and held-out alike: the same tokens and unigram frequencies, no order
+//             last), in every split: the same tokens and unigram frequencies, no order
 //             left to learn beyond them;
 //   capped    at most `train_tokens` training tokens: documents taken in a seeded random order
 //             until the budget is reached, the last one cut to fit (and ended with the
-//             end-of-document id), written in their original order; the held-out split is kept
-//             whole, so evaluation is the input's.
+//             end-of-document id), written in their original order; validation and test are
+//             kept whole, so evaluation is the input's.
 #pragma once
 
 #include <cstdint>

@@ -14,6 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr const char* kFormat = "cuvee-domain/2";
+
 nlohmann::json split_json(const SplitInfo& split) {
   nlohmann::json json = {{"documents", split.documents},
                          {"tokens", split.tokens},
@@ -36,8 +38,47 @@ SplitInfo split_from_json(const nlohmann::json& json, const fs::path& where) {
 
 }  // namespace
 
+std::string_view split_name(Split split) {
+  switch (split) {
+    case Split::kTrain:
+      return "train";
+    case Split::kValidation:
+      return "validation";
+    case Split::kTest:
+      return "test";
+  }
+  fail("split {} does not exist", static_cast<int>(split));
+}
+
+Split parse_split(std::string_view name, std::string_view what) {
+  for (Split split : kSplits) {
+    if (name == split_name(split)) return split;
+  }
+  fail("{} '{}': expected 'train', 'validation' or 'test'", what, name);
+}
+
+fs::path split_prefix(const fs::path& domain_dir, Split split) {
+  return domain_dir / split_name(split);
+}
+
+SplitInfo& DomainManifest::split(Split s) {
+  switch (s) {
+    case Split::kTrain:
+      return train;
+    case Split::kValidation:
+      return validation;
+    case Split::kTest:
+      return test;
+  }
+  fail("split {} does not exist", static_cast<int>(s));
+}
+
+const SplitInfo& DomainManifest::split(Split s) const {
+  return const_cast<DomainManifest*>(this)->split(s);
+}
+
 nlohmann::json DomainManifest::to_json() const {
-  return {{"format", "cuvee-domain/1"},
+  return {{"format", kFormat},
           {"name", name},
           {"tokenizer",
            {{"kind", tokenizer.kind},
@@ -48,7 +89,8 @@ nlohmann::json DomainManifest::to_json() const {
           {"dtype", dtype},
           {"heldout_fraction", heldout_fraction},
           {"train", split_json(train)},
-          {"heldout", split_json(heldout)},
+          {"validation", split_json(validation)},
+          {"test", split_json(test)},
           {"skipped_bad", skipped_bad},
           {"id_key", id_key},
           {"sources", sources}};
@@ -57,8 +99,14 @@ nlohmann::json DomainManifest::to_json() const {
 DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::path& where) {
   DomainManifest m;
   auto format = json_field<std::string>(json, "format", where);
-  if (format != "cuvee-domain/1")
-    fail("{}: format '{}', expected 'cuvee-domain/1'", where.string(), format);
+  if (format == "cuvee-domain/1") {
+    fail(
+        "{}: format 'cuvee-domain/1' holds one held-out split, but this cuvee keeps validation "
+        "(read by whatever steers) apart from test (read only to score): rebuild the domain with "
+        "the command that made it (`cuvee import`, `cuvee adopt`; `make localpile` for localpile)",
+        where.string());
+  }
+  if (format != kFormat) fail("{}: format '{}', expected '{}'", where.string(), format, kFormat);
   m.name = json_field<std::string>(json, "name", where);
   const auto tok = json_field<nlohmann::json>(json, "tokenizer", where);
   m.tokenizer.kind = json_field<std::string>(tok, "kind", where);
@@ -68,14 +116,19 @@ DomainManifest DomainManifest::from_json(const nlohmann::json& json, const fs::p
   m.tokenizer.eos_id = json_field<int32_t>(tok, "eos_id", where);
   m.dtype = json_field<std::string>(json, "dtype", where);
   m.heldout_fraction = json_field<double>(json, "heldout_fraction", where);
-  m.train = split_from_json(json_field<nlohmann::json>(json, "train", where), where);
-  m.heldout = split_from_json(json_field<nlohmann::json>(json, "heldout", where), where);
+  for (Split s : kSplits) {
+    const std::string name(split_name(s));
+    m.split(s) = split_from_json(json_field<nlohmann::json>(json, name.c_str(), where), where);
+  }
   m.skipped_bad = json_field<uint64_t>(json, "skipped_bad", where);
   m.sources = json_field<std::vector<std::string>>(json, "sources", where);
   // Written since domains carry ids; a manifest from before has none.
   if (json.contains("id_key")) m.id_key = json_field<std::string>(json, "id_key", where);
-  if (!m.id_key.empty() && (m.train.ids_hash.empty() || m.heldout.ids_hash.empty())) {
-    fail("{}: 'id_key' is '{}' but a split has no 'ids_xxh3'", where.string(), m.id_key);
+  for (Split s : kSplits) {
+    if (!m.id_key.empty() && m.split(s).ids_hash.empty()) {
+      fail("{}: 'id_key' is '{}' but split '{}' has no 'ids_xxh3'", where.string(), m.id_key,
+           split_name(s));
+    }
   }
   return m;
 }
@@ -101,20 +154,27 @@ std::unique_ptr<AtomicFile> prepare_domain_manifest(const fs::path& domain_dir,
   return file;
 }
 
-Domain::Domain(const fs::path& dir)
-    : dir_(dir),
-      manifest_(read_domain_manifest(dir)),
-      train_(dir / "train"),
-      heldout_(dir / "heldout") {
-  auto check = [&](const IndexedDataset& data, const SplitInfo& split, const char* which) {
+std::string describe_splits(const DomainManifest& manifest) {
+  std::string text;
+  for (Split s : kSplits) {
+    const SplitInfo& split = manifest.split(s);
+    text += fmt::format("{}{} documents, {} tokens in {}", text.empty() ? "" : "; ",
+                        split.documents, split.tokens, split_name(s));
+  }
+  return text;
+}
+
+Domain::Domain(const fs::path& dir) : dir_(dir), manifest_(read_domain_manifest(dir)) {
+  splits_.reserve(std::size(kSplits));
+  for (Split s : kSplits) {
+    const IndexedDataset& data = splits_.emplace_back(split_prefix(dir, s));
+    const SplitInfo& split = manifest_.split(s);
     if (data.documents() != split.documents || data.tokens() != split.tokens) {
       fail("{}: manifest says {} documents and {} tokens in '{}', the files hold {} and {}",
-           manifest_path(dir).string(), split.documents, split.tokens, which, data.documents(),
-           data.tokens());
+           manifest_path(dir).string(), split.documents, split.tokens, split_name(s),
+           data.documents(), data.tokens());
     }
-  };
-  check(train_, manifest_.train, "train");
-  check(heldout_, manifest_.heldout, "heldout");
+  }
 }
 
 std::vector<fs::path> find_domains(std::span<const fs::path> paths) {

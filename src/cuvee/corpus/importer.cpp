@@ -5,13 +5,11 @@
 #include <optional>
 #include <regex>
 
-#include "cuvee/core/atomic_file.h"
 #include "cuvee/core/error.h"
-#include "cuvee/core/hash.h"
 #include "cuvee/core/parallel.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/threads.h"
-#include "cuvee/corpus/document_ids.h"
+#include "cuvee/corpus/domain_writer.h"
 #include "cuvee/corpus/indexed_dataset.h"
 #include "cuvee/corpus/tokenizer.h"
 
@@ -20,15 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fixed salt keeps the split independent of any other hash of the same text.
-constexpr uint64_t kHeldoutSalt = 0x6375766565686c64ULL;  // "cuveehld"
-
 struct EncodedDocument {
   std::vector<uint8_t> bytes;  // the tokens as the token file stores them
   std::string id;
   std::string error;  // "file:line: what is wrong" when the document is bad
   std::string reason;
-  bool heldout = false;
+  Split split = Split::kTrain;
 };
 
 }  // namespace
@@ -43,11 +38,6 @@ void check_domain_name(const std::string& name) {
   }
 }
 
-bool is_heldout(std::string_view text, double fraction) {
-  double u = static_cast<double>(hash64(text, kHeldoutSalt) >> 11) * 0x1.0p-53;
-  return u < fraction;
-}
-
 ImportReport import_domain(const ImportOptions& options) {
   check_domain_name(options.domain);
   if (!(options.heldout >= 0 && options.heldout < 1)) {
@@ -60,20 +50,8 @@ ImportReport import_domain(const ImportOptions& options) {
   const int threads = options.threads > 0 ? options.threads : default_threads();
 
   const fs::path dir = options.out / options.domain;
-  // A folder this import creates is removed again if the import fails.
-  struct NewFolder {
-    fs::path path;
-    bool keep = false;
-    ~NewFolder() {
-      std::error_code ignored;
-      if (!keep && !path.empty()) fs::remove(path, ignored);  // only if empty
-    }
-  } new_folder{fs::exists(dir) ? fs::path() : dir};
-  fs::create_directories(dir);
-  IndexedDatasetWriter train(dir / "train", dtype);
-  IndexedDatasetWriter heldout(dir / "heldout", dtype);
+  DomainWriter out(dir, dtype);
   std::optional<std::string> id_key = options.id_key;
-  std::unique_ptr<DocumentIdsWriter> train_ids, heldout_ids;
 
   ImportReport report;
   std::map<std::string, uint64_t> skipped;
@@ -90,14 +68,11 @@ ImportReport import_domain(const ImportOptions& options) {
       encoded[i].bytes.clear();
       encoded[i].error.clear();
       encoded[i].reason.clear();
-      encoded[i].heldout = false;
+      encoded[i].split = Split::kTrain;
       encoded[i].id.clear();
     }
     if (!id_key) id_key = has_field(batch.front(), "id") ? "id" : "";
-    if (!id_key->empty() && !train_ids) {
-      train_ids = std::make_unique<DocumentIdsWriter>(dir, "train");
-      heldout_ids = std::make_unique<DocumentIdsWriter>(dir, "heldout");
-    }
+    if (!id_key->empty() && !out.has_ids()) out.keep_ids();
     // Validated and encoded on every thread; results land in input order.
     parallel_for(batch.size(), threads, 1, [&](uint64_t i) {
       auto doc = validate_document(batch[i], reader.inputs()[batch[i].file],
@@ -108,13 +83,13 @@ ImportReport import_domain(const ImportOptions& options) {
         return;
       }
       encoded[i].id = std::move(doc.id);
-      encoded[i].heldout = is_heldout(doc.text, options.heldout);
+      encoded[i].split = split_of(doc.text, options.heldout);
       thread_local std::vector<int32_t> tokens;
       tokens.clear();
       tokenizer->encode(doc.text, tokens);
       tokens.push_back(info.eos_id);
       // Converted to the file's bytes here, on the workers: the writing thread only writes.
-      (encoded[i].heldout ? heldout : train).encode(tokens, encoded[i].bytes);
+      out.tokens(encoded[i].split).encode(tokens, encoded[i].bytes);
     });
     for (size_t i = 0; i < batch.size(); ++i) {
       const auto& doc = encoded[i];
@@ -124,14 +99,13 @@ ImportReport import_domain(const ImportOptions& options) {
         ++skipped[doc.reason];
         continue;
       }
-      (doc.heldout ? heldout : train).add_encoded(doc.bytes);
-      if (train_ids) (doc.heldout ? *heldout_ids : *train_ids).add(doc.id);
+      out.add_encoded(doc.split, doc.bytes, doc.id);
     }
     progress.advance(reader.bytes_read() - report.bytes_read);
     report.bytes_read = reader.bytes_read();
   }
   progress.finish();
-  if (train.documents() == 0) {
+  if (out.documents(Split::kTrain) == 0) {
     fail("domain '{}': no training documents (inputs empty, all bad, or all held out)",
          options.domain);
   }
@@ -141,42 +115,13 @@ ImportReport import_domain(const ImportOptions& options) {
   manifest.tokenizer = info;
   manifest.dtype = std::string(dtype_name(dtype));
   manifest.heldout_fraction = options.heldout;
-  manifest.id_key = train_ids ? *id_key : "";
+  manifest.id_key = out.has_ids() ? *id_key : "";
   for (const auto& input : options.inputs) manifest.sources.push_back(input.string());
   for (const auto& [reason, count] : skipped) {
     manifest.skipped_bad += count;
     report.skipped.emplace_back(reason, count);
   }
-  // Every new byte goes onto the disk first, under temporary names: a full disk then fails the
-  // import with the old domain whole.
-  train.finish();
-  heldout.finish();
-  manifest.train = {train.documents(), train.tokens(), file_hash(train.bin_temporary()),
-                    file_hash(train.idx_temporary()), ""};
-  manifest.heldout = {heldout.documents(), heldout.tokens(), file_hash(heldout.bin_temporary()),
-                      file_hash(heldout.idx_temporary()), ""};
-  if (train_ids) {
-    train_ids->finish();
-    heldout_ids->finish();
-    manifest.train.ids_hash = file_hash(train_ids->temporary());
-    manifest.heldout.ids_hash = file_hash(heldout_ids->temporary());
-  }
-  auto manifest_file = prepare_domain_manifest(dir, manifest);
-  // Then only renames and removals. The old manifest goes first: while the new files replace the
-  // old, the domain reads as incomplete rather than as a mix of both.
-  fs::remove(manifest_path(dir));
-  train.commit();
-  heldout.commit();
-  if (train_ids) {
-    train_ids->commit();
-    heldout_ids->commit();
-  } else {
-    // Ids of an earlier import into this folder would not belong to these documents.
-    fs::remove(ids_path(dir, "train"));
-    fs::remove(ids_path(dir, "heldout"));
-  }
-  manifest_file->commit();
-  new_folder.keep = true;
+  out.commit(manifest);
   report.dir = dir;
   return report;
 }

@@ -1,8 +1,8 @@
 // Import: documents → a tokenised domain (domain.h describes the layout). Streams the inputs in
 // batches, validates and encodes each batch on all threads, and writes the documents in input
-// order, so the output is the same bytes on any thread count. Held-out documents are chosen
-// by a hash of their text, so the split does not depend on order and exact duplicates never
-// straddle it.
+// order, so the output is the same bytes on any thread count. Held-out documents (validation
+// and test) are chosen by a hash of their text (split_of, domain_writer.h), so the split does
+// not depend on order and exact duplicates never straddle it.
 #pragma once
 
 #include <filesystem>
@@ -21,7 +21,7 @@ struct ImportOptions {
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path tokenizer;  // empty: byte-level tokens
   ReaderOptions reader;
-  double heldout = 0.01;
+  double heldout = 0.01;  // validation and test together
   // The JSONL field of each document's id (document_ids.h): unset, `id` when the first
   // document has that field; "" for none. Once chosen, every document must have it.
   std::optional<std::string> id_key;
@@ -37,10 +37,6 @@ struct ImportReport {
   // Skipped documents by reason ("malformed JSON", "invalid UTF-8", ...), with --skip-bad.
   std::vector<std::pair<std::string, uint64_t>> skipped;
 };
-
-// Whether a document (by its text, or other bytes that identify it) belongs to the held-out
-// split at this fraction.
-bool is_heldout(std::string_view text, double fraction);
 
 // Refuses a domain name that is not a letter or digit followed by letters, digits, '_', '-', '.'.
 void check_domain_name(const std::string& name);

@@ -53,7 +53,8 @@ std::vector<ExportDomain> export_domains(std::span<const std::filesystem::path> 
   std::vector<ExportDomain> domains;
   for (const auto& dir : find_domains(paths)) {
     Domain domain(dir);
-    domains.push_back({domain.name(), dir / "train", dir / "heldout"});
+    domains.push_back({domain.name(), split_prefix(dir, Split::kTrain),
+                       split_prefix(dir, Split::kValidation), split_prefix(dir, Split::kTest)});
   }
   return domains;
 }
@@ -93,19 +94,22 @@ std::string export_mixture(const Mixture& mixture, ExportFormat format,
       return line + "\n";
     }
     case ExportFormat::kNeox: {
-      nlohmann::json train = nlohmann::json::array(), heldout = nlohmann::json::array();
+      nlohmann::json train = nlohmann::json::array(), validation = nlohmann::json::array(),
+                     test = nlohmann::json::array();
       for (const auto* d : found) {
         train.push_back(d->train.string());
-        heldout.push_back(d->heldout.string());
+        validation.push_back(d->validation.string());
+        test.push_back(d->test.string());
       }
       // One key per line, in JSON style (valid YAML, like GPT-NeoX's own configs).
       std::string text =
           "# GPT-NeoX data settings from `cuvee mix export --format neox`; merge into a NeoX\n"
-          "# config (valid and test: the domains' held-out splits, with the same weights).\n{\n";
+          "# config (valid and test: the domains' validation and test splits, with the same\n"
+          "# weights).\n{\n";
       const std::pair<const char*, nlohmann::json> keys[] = {
-          {"train-data-paths", train},   {"train-data-weights", numbers(weights)},
-          {"valid-data-paths", heldout}, {"valid-data-weights", numbers(weights)},
-          {"test-data-paths", heldout},  {"test-data-weights", numbers(weights)}};
+          {"train-data-paths", train},      {"train-data-weights", numbers(weights)},
+          {"valid-data-paths", validation}, {"valid-data-weights", numbers(weights)},
+          {"test-data-paths", test},        {"test-data-weights", numbers(weights)}};
       for (size_t i = 0; i < std::size(keys); ++i) {
         text += fmt::format("  \"{}\": {}{}\n", keys[i].first, keys[i].second.dump(),
                             i + 1 < std::size(keys) ? "," : "");

@@ -4,8 +4,9 @@
 //   megatron  Megatron-LM's blend: `--data-path w1 prefix1 w2 prefix2 ...`, the weight before
 //             each dataset prefix (megatron/core/datasets/utils.py get_blend_from_list), one line
 //             to paste into a command (or the file of --data-args-path)
-//   neox      GPT-NeoX's config keys train-data-paths / train-data-weights, with the held-out
-//             splits as valid- and test-data-paths (NeoX requires all three when one is given),
+//   neox      GPT-NeoX's config keys train-data-paths / train-data-weights, with the domains'
+//             validation and test splits as valid- and test-data-paths (NeoX requires all three
+//             when one is given),
 //             as a YAML file of JSON style like NeoX's own configs, to merge into one
 //   hf        the `probabilities` of Hugging Face datasets' interleave_datasets, with the
 //             domain each belongs to, as JSON
@@ -34,8 +35,9 @@ const std::vector<std::string>& export_format_names();
 // Where a domain's token files are: Megatron prefixes (PREFIX.bin, PREFIX.idx).
 struct ExportDomain {
   std::string name;
-  std::filesystem::path train;    // DIR/NAME/train
-  std::filesystem::path heldout;  // DIR/NAME/heldout
+  std::filesystem::path train;       // DIR/NAME/train
+  std::filesystem::path validation;  // DIR/NAME/validation
+  std::filesystem::path test;        // DIR/NAME/test
 };
 
 // The export's text. `domains` (from `--data`) must hold every domain of the mixture with a

@@ -39,8 +39,9 @@ class Policy {
   // that weights() returned before this call). mean_loss[i] is ignored where count[i] == 0.
   virtual void observe(uint64_t step, std::span<const double> mean_loss,
                        std::span<const uint64_t> count) = 0;
-  // The held-out loss of every domain from an evaluation after step `step`. Only policies that
-  // steer by held-out loss (Velocitune) use it; the trainer calls it after each evaluation.
+  // The validation loss of every domain from an evaluation after step `step` (step 0: before the
+  // first update). Only policies that steer by held-out loss (Velocitune) use it; the trainer
+  // calls it after each evaluation, never with the test split, which only scores.
   virtual void observe_eval(uint64_t /*step*/, std::span<const double> /*eval_loss*/) {}
   // Everything needed to continue exactly after a restart.
   virtual nlohmann::json save_state() const = 0;

@@ -144,8 +144,9 @@ Each training step: w = policy.weights(); draw and train the step with w;
 policy.observe(step, losses, counts) with each domain's mean training loss
 and sequence count over the whole global batch (all-reduced under data
 parallelism, so every rank's policy stays identical). Steps count from 1.
-After a held-out evaluation, policy.observe_eval(step, eval_losses)
-(Velocitune steers by it; call it once at step 0 of a fresh run).
+After an evaluation on the validation split, policy.observe_eval(step,
+eval_losses) (Velocitune steers by it; call it once at step 0 of a fresh run,
+before the first update). Never pass the test split: it only scores.
 
 state_dict() and load_state_dict() carry the whole state in plain Python
 containers (dict, list, float, int, str), for torch.save or a distributed
@@ -196,8 +197,9 @@ sequence of numbers or CPU array works (a list, NumPy, a CPU tensor). Under
 data parallelism pass the global batch's figures (sum the per-domain loss
 sums and counts over the ranks, then divide), so every rank's policy agrees.)")
       .def("observe_eval", &PyPolicy::observe_eval, py::arg("step"), py::arg("eval_losses"),
-           "Report the held-out loss of every domain after step `step` (used by Velocitune; "
-           "call at step 0 of a fresh run to give it its initial losses).")
+           "Report the validation loss of every domain after step `step` (used by Velocitune; "
+           "call at step 0 of a fresh run, before the first update, to give it its initial "
+           "losses).")
       .def("state_dict", &PyPolicy::state_dict,
            "The whole state as plain Python containers (for torch.save or a distributed "
            "checkpoint).")

@@ -41,10 +41,8 @@ std::vector<uint64_t> PyDomains::train_tokens() const {
 
 namespace {
 
-const IndexedDataset& split_of(const Domain& domain, const std::string& split) {
-  if (split == "train") return domain.train();
-  if (split == "heldout") return domain.heldout();
-  fail("split '{}': expected 'train' or 'heldout'", split);
+const IndexedDataset& split_data(const Domain& domain, const std::string& split) {
+  return domain.split(parse_split(split, "split"));
 }
 
 py::dtype numpy_dtype(DType dtype) {
@@ -301,15 +299,16 @@ tokens are read.)")
       .def(
           "path",
           [](const PyDomains& d, const std::string& name, const std::string& split) {
-            return split_of(d.at(d.index(name)), split).prefix();
+            return split_data(d.at(d.index(name)), split).prefix();
           },
           py::arg("name"), py::arg("split") = "train",
-          "The Megatron prefix (PREFIX.bin, PREFIX.idx) of a domain's split.")
+          "The Megatron prefix (PREFIX.bin, PREFIX.idx) of a domain's split: 'train', "
+          "'validation' (held out, for whatever steers) or 'test' (held out, only to score).")
       .def(
           "tokens",
           [](const py::object& self, const std::string& name, const std::string& split) {
             const auto& d = self.cast<const PyDomains&>();
-            const auto& data = split_of(d.at(d.index(name)), split);
+            const auto& data = split_data(d.at(d.index(name)), split);
             return token_view(data, 0, data.tokens(), self);
           },
           py::arg("name"), py::arg("split") = "train",
@@ -320,7 +319,7 @@ tokens are read.)")
           [](const PyDomains& d, uint64_t seq_len, const std::string& split) {
             std::vector<uint64_t> counts;
             for (size_t i = 0; i < d.size(); ++i) {
-              counts.push_back(TokenWindows(split_of(d.at(i), split), seq_len).count());
+              counts.push_back(TokenWindows(split_data(d.at(i), split), seq_len).count());
             }
             return counts;
           },
@@ -331,7 +330,7 @@ tokens are read.)")
           [](const py::object& self, const std::string& name, uint64_t seq_len, uint64_t index,
              const std::string& split) {
             const auto& d = self.cast<const PyDomains&>();
-            const auto& data = split_of(d.at(d.index(name)), split);
+            const auto& data = split_data(d.at(d.index(name)), split);
             TokenWindows windows(data, seq_len);
             if (index >= windows.count()) {
               fail("{}: window {} requested, it has {}", data.prefix().string(), index,

@@ -28,9 +28,9 @@ constexpr const char* kKind = "kind";
 constexpr const char* kStepKind = "step";
 constexpr const char* kEvalKind = "eval";
 constexpr const char* kStep = "step";
-constexpr const char* kEvalLoss = "eval_loss";
+constexpr const char* kValidationLoss = "validation_loss";
+constexpr const char* kTestLoss = "test_loss";
 constexpr const char* kWeightsPrefix = "weights.";
-constexpr const char* kEvalLossPrefix = "eval_loss.";
 
 std::FILE* open_for_append(const fs::path& path, bool fresh, uint64_t keep_bytes) {
   if (!fresh) {
@@ -147,16 +147,21 @@ void MetricsLog::eval(const EvalRecord& record) {
   nlohmann::ordered_json line;
   line[kKind] = kEvalKind;
   line[kStep] = record.step;
-  double sum = 0;
-  for (double loss : record.eval_loss) sum += loss;
-  line[kEvalLoss] = sum / static_cast<double>(record.eval_loss.size());
-  for (size_t i = 0; i < domains_.size(); ++i)
-    line[kEvalLossPrefix + domains_[i]] = record.eval_loss[i];
+  for (const auto& [key, losses] :
+       {std::pair{kValidationLoss, record.validation}, std::pair{kTestLoss, record.test}}) {
+    double sum = 0;
+    for (double loss : losses) sum += loss;
+    line[key] = sum / static_cast<double>(losses.size());
+    for (size_t i = 0; i < domains_.size(); ++i) {
+      line[fmt::format("{}.{}", key, domains_[i])] = losses[i];
+    }
+  }
   append(metrics_, kMetricsFile, line.dump() + '\n');
 
+  if (record.step == 0) return;  // before training: no proportions trained on, no observation
   std::string row = fmt::format("{},{}", csv_field(run_), record.step);
   for (double p : record.proportions) row += fmt::format(",{}", format_number(p));
-  for (double loss : record.eval_loss) row += fmt::format(",{}", format_number(loss));
+  for (double loss : record.validation) row += fmt::format(",{}", format_number(loss));
   append(observations_, kObservationsFile, row + '\n');
 }
 
@@ -186,7 +191,8 @@ RunCurves parse_run_metrics(std::string_view text, const std::filesystem::path& 
     }
     std::string kind = kind_of(object);
     if (kind != kEvalKind && kind != kStepKind) continue;
-    std::string prefix = kind == kEvalKind ? kEvalLossPrefix : kWeightsPrefix;
+    const std::string prefix =
+        kind == kEvalKind ? std::string(kValidationLoss) + "." : kWeightsPrefix;
     auto domains = domains_of(object, prefix);
     if (curves.domains.empty()) curves.domains = domains;
     if (domains != curves.domains) {
@@ -198,7 +204,12 @@ RunCurves parse_run_metrics(std::string_view text, const std::filesystem::path& 
       values.push_back(number(object, prefix + domain, source, line_number));
     }
     if (kind == kEvalKind) {
-      curves.evals.push_back({step, number(object, kEvalLoss, source, line_number), values});
+      std::vector<double> test;
+      for (const auto& domain : domains) {
+        test.push_back(
+            number(object, fmt::format("{}.{}", kTestLoss, domain), source, line_number));
+      }
+      curves.evals.push_back({step, std::move(values), std::move(test)});
     } else {
       weights.push_back({step, values});
     }

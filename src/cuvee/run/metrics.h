@@ -5,13 +5,17 @@
 //   metrics.jsonl      one JSON object per line:
 //     {"kind":"step","step":s,"train_loss":…,"lr":…,"tokens":…,"grad_norm":…,
 //      "weights.<d>":…,"train_loss.<d>":…|null,"count.<d>":…}     after every step
-//     {"kind":"eval","step":s,"eval_loss":…,"eval_loss.<d>":…}   after every evaluation
-//   observations.csv   run,step,p.<d>...,loss.<d>...              one row per evaluation
+//     {"kind":"eval","step":s,"validation_loss":…,"validation_loss.<d>":…,
+//      "test_loss":…,"test_loss.<d>":…}                          at step 0 and every evaluation
+//   observations.csv   run,step,p.<d>...,loss.<d>...              one row per evaluation after
+//                                                                  step 0
 //
 // `tokens` counts training tokens through step s (s × batch × context). `weights.<d>` are the
-// proportions step s was drawn with; `train_loss.<d>` is null where count.<d> is 0. `eval_loss`
-// is the mean of the domains' held-out losses. In observations.csv (the observation table of
-// docs/laws.md, which `cuvee law fit` reads), p.<d> is the mean of the proportions of steps
+// proportions step s was drawn with; `train_loss.<d>` is null where count.<d> is 0. An
+// evaluation measures both held-out splits (corpus/domain.h): validation, which the policy is
+// given, and test, which only scores; `validation_loss` and `test_loss` are the means over the
+// domains. In observations.csv (the observation table of docs/laws.md, which `cuvee law fit`
+// reads, so the validation losses: a law steers), p.<d> is the mean of the proportions of steps
 // 1..s (for a static mixture, its weights exactly). Nothing here depends on timing: the same
 // config and seed give the same bytes. docs/training.md describes the files for users.
 //
@@ -46,8 +50,10 @@ struct StepRecord {
 // One evaluation, as the writer takes it.
 struct EvalRecord {
   uint64_t step = 0;
-  std::span<const double> eval_loss;    // held-out loss per domain
-  std::span<const double> proportions;  // the run's training proportions so far (p.<d>)
+  std::span<const double> validation;   // loss per domain on the validation split
+  std::span<const double> test;         // loss per domain on the test split
+  std::span<const double> proportions;  // the run's training proportions so far (p.<d>; none
+                                        // at step 0)
 };
 
 // The writer.
@@ -79,8 +85,8 @@ class MetricsLog {
 // What the reader gives back.
 struct EvalPoint {
   uint64_t step = 0;
-  double avg = 0;            // eval_loss: the mean over domains
-  std::vector<double> loss;  // per domain, in RunCurves::domains order
+  std::vector<double> validation;  // per domain, in RunCurves::domains order
+  std::vector<double> test;        // per domain
 };
 
 struct WeightPoint {

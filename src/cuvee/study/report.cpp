@@ -104,27 +104,27 @@ std::string results_table(const ReportData& data, const RecipeSummary& best) {
                         steps_cell(recipe, "uniform"));
   }
   html +=
-      "</table>\n<p class=\"muted\">Held-out loss in nats per token at the last step. "
+      "</table>\n<p class=\"muted\">Loss on the test split in nats per token at the last step. "
       "Balanced score: the mean over the target domains, then over seeds; natural-weighted: the "
       "targets weighted by the corpus's own token proportions. Against each baseline: the "
       "per-seed differences of the balanced score (recipe − baseline; negative is better), "
       "their mean and Student t 95% interval; the verdict is better or worse only where the "
       "interval excludes 0. Steps to a baseline's final score: where the recipe's seed-mean "
       "balanced score first reaches it, interpolated between evaluations.</p>\n";
-  html += "<h3>Held-out loss per domain (lowest in bold)</h3>\n<table><tr><th>recipe</th>";
+  html += "<h3>Test loss per domain (lowest in bold)</h3>\n<table><tr><th>recipe</th>";
   const auto& domains = data.recipes.front().domains;
   for (const auto& domain : domains) html += "<th>" + escape_html(domain) + "</th>";
   html += "</tr>\n";
   std::vector<double> lowest(domains.size(), std::numeric_limits<double>::infinity());
   for (const auto& recipe : data.recipes) {
     for (size_t d = 0; d < domains.size(); ++d)
-      lowest[d] = std::min(lowest[d], recipe.eval_loss[d]);
+      lowest[d] = std::min(lowest[d], recipe.test_loss[d]);
   }
   for (const auto& recipe : data.recipes) {
     html += "<tr><td>" + escape_html(recipe.name) + "</td>";
     for (size_t d = 0; d < domains.size(); ++d) {
-      bool is_lowest = recipe.eval_loss[d] == lowest[d];
-      html += fmt::format("<td>{}{}{}</td>", is_lowest ? "<b>" : "", number(recipe.eval_loss[d], 3),
+      bool is_lowest = recipe.test_loss[d] == lowest[d];
+      html += fmt::format("<td>{}{}{}</td>", is_lowest ? "<b>" : "", number(recipe.test_loss[d], 3),
                           is_lowest ? "</b>" : "");
     }
     html += "</tr>\n";
@@ -255,7 +255,7 @@ std::string bimix_section(const ReportData& data) {
     }
     series.push_back(std::move(s));
   }
-  Axes axes{"BiMix prediction against observed held-out loss (every domain and step)",
+  Axes axes{"BiMix prediction against observed validation loss (every domain and step)",
             "observed loss", "predicted loss", 960, 460};
   return html + scatter_chart(axes, series) + "</section>\n";
 }
@@ -270,8 +270,9 @@ std::string render_report(const ReportData& data) {
   html += "</head>\n<body>\n<h1>cuvee study: which data mixture trains best?</h1>\n";
   html += fmt::format(
       "<p class=\"muted\">Config {}, scale <b>{}</b>, made by {}. Every recipe trains the "
-      "same model for the same steps with the same seeds; losses are held out "
-      "per domain.</p>\n",
+      "same model for the same steps with the same seeds. Scores are losses on each domain's "
+      "test split, which nothing steers by; online policies and the BiMix fit read the "
+      "validation split.</p>\n",
       escape_html(data.config), escape_html(data.scale), escape_html(data.version));
   if (data.recipes.empty()) {
     html += "<p>No recipe has finished.</p>\n";

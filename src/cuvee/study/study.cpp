@@ -48,7 +48,7 @@ struct StudyDomain {
   std::string name;
   fs::path folder;
   uint64_t train_documents = 0;
-  uint64_t heldout_documents = 0;
+  uint64_t heldout_documents = 0;  // validation and test, numbered after train
   uint64_t train_tokens = 0;
 };
 
@@ -60,7 +60,8 @@ std::vector<StudyDomain> study_domains(const fs::path& data) {
       if (!fs::exists(manifest_path(entry.path()))) continue;
       auto manifest = read_domain_manifest(entry.path());
       domains.push_back({entry.path().filename().string(), entry.path(), manifest.train.documents,
-                         manifest.heldout.documents, manifest.train.tokens});
+                         manifest.validation.documents + manifest.test.documents,
+                         manifest.train.tokens});
     }
   }
   if (domains.size() < 2) {
@@ -537,7 +538,7 @@ class Study {
     for (size_t k = 0; k < oracle_runs_.size(); ++k) {
       auto curves = read_run_metrics(oracle_runs_[k]);
       candidates.push_back({fmt::format("oracle.{}", k + 1), oracle_mixtures_[k],
-                            scoring_->balanced(curves.evals.back().loss)});
+                            scoring_->balanced(curves.evals.back().test)});
     }
     if (natural->balanced_per_seed.size() > 1) {
       noise = natural->versus.at("uniform").balanced.sd;

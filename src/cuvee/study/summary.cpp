@@ -33,8 +33,8 @@ RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCur
       fail("recipe {}: seed run {} has {} evaluations, the first {}", name, s, run.evals.size(),
            steps_of.size());
     }
-    summary.balanced_per_seed.push_back(scoring.balanced(run.evals.back().loss));
-    summary.natural_weighted_per_seed.push_back(scoring.natural_weighted(run.evals.back().loss));
+    summary.balanced_per_seed.push_back(scoring.balanced(run.evals.back().test));
+    summary.natural_weighted_per_seed.push_back(scoring.natural_weighted(run.evals.back().test));
   }
   const double n = static_cast<double>(seeds.size());
   for (size_t e = 0; e < steps_of.size(); ++e) {
@@ -45,17 +45,17 @@ RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCur
         fail("recipe {}: seed run {} evaluates at step {} where the first run evaluates at {}",
              name, s, eval.step, point.step);
       }
-      double score = scoring.balanced(eval.loss);
+      double score = scoring.balanced(eval.test);
       point.mean += score / n;
       point.low = std::min(point.low, score);
       point.high = std::max(point.high, score);
     }
     summary.balanced_curve.push_back(point);
   }
-  summary.eval_loss.assign(summary.domains.size(), 0);
+  summary.test_loss.assign(summary.domains.size(), 0);
   for (const auto& run : seeds) {
     for (size_t d = 0; d < summary.domains.size(); ++d) {
-      summary.eval_loss[d] += run.evals.back().loss[d] / n;
+      summary.test_loss[d] += run.evals.back().test[d] / n;
     }
   }
   summary.final_step = steps_of.back().step;
@@ -122,7 +122,7 @@ nlohmann::json recipe_json(const RecipeSummary& recipe) {
   json["natural_weighted_score"] = recipe.natural_weighted;
   json["natural_weighted_score_per_seed"] = recipe.natural_weighted_per_seed;
   for (size_t d = 0; d < recipe.domains.size(); ++d) {
-    json["eval_loss." + recipe.domains[d]] = recipe.eval_loss[d];
+    json["test_loss." + recipe.domains[d]] = recipe.test_loss[d];
   }
   json["final_step"] = recipe.final_step;
   json["versus"] = nlohmann::json::object();

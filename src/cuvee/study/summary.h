@@ -1,4 +1,4 @@
-// The study's results per recipe, from its runs' held-out losses scored over the config's
+// The study's results per recipe, from its runs' test-split losses scored over the config's
 // targets (scoring.h): each seed's final balanced and natural-weighted scores, their mean and
 // spread, the final loss per domain, the seed-mean balanced score per evaluation, and against
 // each baseline (natural, uniform) the paired per-seed comparison and the steps and tokens it
@@ -36,7 +36,7 @@ struct RecipeSummary {
   double balanced = 0;                            // their means over seeds
   double balanced_std = 0;  // the balanced scores' sample standard deviation (0 for one seed)
   double natural_weighted = 0;
-  std::vector<double> eval_loss;  // per domain: the seeds' mean final loss
+  std::vector<double> test_loss;  // per domain: the seeds' mean final loss on the test split
   // Per evaluation step: the seed-mean balanced score, and the band of the seeds around it.
   struct CurvePoint {
     uint64_t step = 0;
@@ -62,7 +62,7 @@ void compare_with_baselines(std::vector<RecipeSummary>& recipes,
                             const std::vector<std::string>& baselines, double tokens_per_step);
 
 // {"name", "seeds", "balanced_score", "balanced_score_std", "balanced_score_per_seed",
-//  "natural_weighted_score", "natural_weighted_score_per_seed", "eval_loss.<domain>"...,
+//  "natural_weighted_score", "natural_weighted_score_per_seed", "test_loss.<domain>"...,
 //  "final_step", "versus": {"<baseline>": {"diffs", "mean", "sd", "ci95_low", "ci95_high",
 //  "verdict", "steps_to_final", "tokens_to_final", "steps_saved"}}}
 nlohmann::json recipe_json(const RecipeSummary& recipe);

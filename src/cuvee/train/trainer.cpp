@@ -83,9 +83,9 @@ std::pair<torch::Tensor, torch::Tensor> to_batch(std::vector<int64_t>& tokens, i
   return {all.slice(1, 0, context).contiguous(), all.slice(1, 1, context + 1).contiguous()};
 }
 
-// Held-out loss of every domain on its fixed windows; each rank takes every world-th window and
-// the sums are all-reduced.
-std::vector<double> evaluate(Gpt& model, const TrainingData& data,
+// The loss of every domain on its fixed windows of one held-out split; each rank takes every
+// world-th window and the sums are all-reduced.
+std::vector<double> evaluate(Gpt& model, const TrainingData& data, Split split,
                              const std::vector<std::vector<uint64_t>>& windows, Communicator& comm,
                              int64_t batch, torch::Device device) {
   torch::NoGradGuard no_grad;
@@ -101,7 +101,7 @@ std::vector<double> evaluate(Gpt& model, const TrainingData& data,
     for (size_t start = 0; start < mine.size(); start += batch) {
       size_t rows = std::min<size_t>(batch, mine.size() - start);
       std::vector<int64_t> tokens(rows * (context + 1));
-      data.read_heldout(d, std::span(mine).subspan(start, rows), tokens.data());
+      data.read_eval(d, split, std::span(mine).subspan(start, rows), tokens.data());
       auto [inputs, targets] = to_batch(tokens, static_cast<int64_t>(rows), context, device);
       torch::Tensor logits;
       {
@@ -156,9 +156,10 @@ struct Run {
   const uint64_t last;  // the step this call trains up to
   const uint64_t tokens_per_step;
   RunState state;
-  std::unique_ptr<MetricsLog> log;                  // rank 0 only
-  std::vector<std::vector<uint64_t>> eval_windows;  // per domain, fixed for the whole run
-  std::vector<int64_t> tokens;                      // this rank's slice of a step's batch
+  std::unique_ptr<MetricsLog> log;  // rank 0 only
+  // Per domain, the windows of each evaluation, fixed for the whole run.
+  std::vector<std::vector<uint64_t>> validation_windows, test_windows;
+  std::vector<int64_t> tokens;  // this rank's slice of a step's batch
 };
 
 Run::Run(const TrainConfig& config, const TrainOptions& options)
@@ -215,7 +216,8 @@ Run::Run(const TrainConfig& config, const TrainOptions& options)
                                        resume ? &state.metrics_bytes : nullptr);
   }
   for (size_t d = 0; d < domains; ++d) {
-    eval_windows.push_back(data.eval_windows(d, config.eval_sequences));
+    validation_windows.push_back(data.eval_windows(d, Split::kValidation, config.eval_sequences));
+    test_windows.push_back(data.eval_windows(d, Split::kTest, config.eval_sequences));
   }
 }
 
@@ -328,38 +330,54 @@ void record_step(Run& run, uint64_t step, const StepBatch& batch, const DomainLo
   }
 }
 
-// Step 7. Held-out loss of every domain, given to the policy and written with the run's
-// proportions so far (the observation row). Returns the losses.
-std::vector<double> evaluate_and_record(Run& run, uint64_t step, const DomainLosses& train) {
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+// Step 7. The loss of every domain on the validation split, given to the policy, and on the
+// test split, which only scores; both written with the run's proportions so far (the
+// observation row). At step 0, before the first update, `train` is null. Returns the test
+// losses.
+std::vector<double> evaluate_and_record(Run& run, uint64_t step, const DomainLosses* train) {
   // No activations are kept for a backward pass, so evaluation takes twice the batch.
-  std::vector<double> eval_loss =
-      evaluate(run.model, run.data, run.eval_windows, run.comm, 2 * run.local_batch, run.device);
-  for (size_t d = 0; d < run.domains; ++d) {
-    if (!std::isfinite(eval_loss[d])) {
+  const int64_t batch = 2 * run.local_batch;
+  const std::vector<double> validation = evaluate(
+      run.model, run.data, Split::kValidation, run.validation_windows, run.comm, batch, run.device);
+  const std::vector<double> test =
+      evaluate(run.model, run.data, Split::kTest, run.test_windows, run.comm, batch, run.device);
+  for (const auto* losses : {&validation, &test}) {
+    for (size_t d = 0; d < run.domains; ++d) {
+      if (std::isfinite((*losses)[d])) continue;
       fail(
-          "step {}: the held-out loss of domain '{}' is not finite ({}); stopped, the last "
-          "checkpoint ({}) is kept",
-          step, run.data.names()[d], eval_loss[d], run.checkpoint_path.string());
+          "step {}: the {} loss of domain '{}' is not finite ({}); stopped, the last checkpoint "
+          "({}) is kept",
+          step, losses == &validation ? "validation" : "test", run.data.names()[d], (*losses)[d],
+          run.checkpoint_path.string());
     }
   }
-  run.policy->observe_eval(step, eval_loss);
-  if (!run.leader) return eval_loss;
+  run.policy->observe_eval(step, validation);
+  if (!run.leader) return test;
   // The proportions trained on: the static weights exactly, or the mean over steps 1..step of
-  // weights that moved.
-  std::vector<double> proportions = run.state.last_weights;
-  if (run.state.weights_changed) {
+  // weights that moved; none at step 0 (no observation row: nothing is trained on yet).
+  std::vector<double> proportions;
+  if (step > 0) proportions = run.state.last_weights;
+  if (step > 0 && run.state.weights_changed) {
     for (size_t d = 0; d < run.domains; ++d) {
       proportions[d] = run.state.weights_sum[d] / static_cast<double>(step);
     }
   }
-  run.log->eval({step, eval_loss, proportions});
+  run.log->eval({step, validation, test, proportions});
   if (run.options.log) {
-    double mean = 0;
-    for (double loss : eval_loss) mean += loss;
-    fmt::print(stderr, "step {}: train loss {:.4f}, held-out loss {:.4f}\n", step,
-               train.total_sum() / train.total_count(), mean / static_cast<double>(run.domains));
+    const std::string trained =
+        train == nullptr
+            ? "before training"
+            : fmt::format("train loss {:.4f}", train->total_sum() / train->total_count());
+    fmt::print(stderr, "step {}: {}, validation loss {:.4f}, test loss {:.4f}\n", step, trained,
+               mean_of(validation), mean_of(test));
   }
-  return eval_loss;
+  return test;
 }
 
 // Step 8. The checkpoint: model, optimizer, sampler, policy and the metrics files' sizes
@@ -401,6 +419,9 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
   }
   const uint64_t first = run.state.step + 1;
   auto start_time = std::chrono::steady_clock::now();
+  // A fresh run's losses before its first update (Velocitune's ℓ_init). A resumed run has them
+  // in its metrics already.
+  if (run.state.step == 0) evaluate_and_record(run, 0, nullptr);
   uint64_t step = first;
   try {
     for (; step <= run.last; ++step) {
@@ -413,7 +434,7 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
       const double grad_norm = update_weights(run, step);
       record_step(run, step, batch, total.domain, lr, grad_norm);
       if (step % config.eval_every == 0 || step == config.steps) {
-        result.eval_loss = evaluate_and_record(run, step, total.domain);
+        result.test_loss = evaluate_and_record(run, step, &total.domain);
       }
       if ((config.save_every > 0 && step % config.save_every == 0) || step == run.last ||
           total.stop) {

@@ -10,8 +10,9 @@
 //   5. update_weights: all-reduce the gradients, clip their global norm, AdamW step (a
 //      non-finite norm stops the run as in 4)
 //   6. record_step: policy.observe(step, per-domain mean losses, counts); metrics line
-//   7. evaluate_and_record, every eval_every steps and at step train.steps: held-out loss of
-//      every domain, also given to the policy (policy.observe_eval); observation row
+//   7. evaluate_and_record, before step 1 (step 0), every eval_every steps and at step
+//      train.steps: the loss of every domain on the validation split, also given to the policy
+//      (policy.observe_eval), and on the test split, which only scores; observation row
 //   8. save, every save_every steps and when the run stops (its last step, or Ctrl-C):
 //      checkpoint
 //
@@ -34,17 +35,17 @@ struct TrainOptions {
   uint64_t stop_step = 0;     // stop after this step (0: config.steps); the schedule still
                               // spans config.steps, so a run stopped early resumes exactly
   bool resume = false;        // continue from the folder's checkpoint
-  GroupOptions group;         // this process's rank (world 1: no data parallelism)
-  int local_ranks = 1;        // ranks sharing this machine (they split its cores)
-  bool log = true;            // progress and evaluation lines on stderr (rank 0)
+  GroupOptions group;   // this process's rank (world 1: no data parallelism)
+  int local_ranks = 1;  // ranks sharing this machine (they split its cores)
+  bool log = true;      // progress and evaluation lines on stderr (rank 0)
 };
 
 struct TrainResult {
   uint64_t step = 0;         // steps completed
   bool interrupted = false;  // stopped by request_stop() (checkpoint written)
   std::vector<std::string> domains;
-  std::vector<double> eval_loss;  // the last evaluation's held-out loss per domain (empty
-                                  // if this call evaluated nothing)
+  std::vector<double> test_loss;  // the last evaluation's test loss per domain (empty if
+                                  // this call evaluated nothing after a step)
   double seconds = 0;             // wall time of the steps run by this call
   double tokens_per_second = 0;   // training tokens over those steps' wall time
   std::string device;             // "cpu" or "cuda:N"

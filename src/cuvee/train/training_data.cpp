@@ -10,20 +10,30 @@ TrainingData::TrainingData(std::span<const std::filesystem::path> paths, uint64_
   for (const auto& domain : domains_) {
     names_.push_back(domain->name());
     train_.emplace_back(domain->train(), context);
-    heldout_.emplace_back(domain->heldout(), context);
-    if (train_.back().count() == 0) {
+    validation_.emplace_back(domain->validation(), context);
+    test_.emplace_back(domain->test(), context);
+    for (Split split : kSplits) {
+      if (TokenWindows(domain->split(split), context).count() > 0) continue;
       fail(
-          "domain '{}' ({}): its training split has {} tokens, fewer than one window of "
-          "model.context + 1 = {}",
-          domain->name(), domain->dir().string(), domain->train().tokens(), context + 1);
-    }
-    if (heldout_.back().count() == 0) {
-      fail(
-          "domain '{}' ({}): its held-out split has {} tokens, fewer than one window of "
-          "model.context + 1 = {} (import it with a larger --heldout fraction)",
-          domain->name(), domain->dir().string(), domain->heldout().tokens(), context + 1);
+          "domain '{}' ({}): its {} split has {} tokens, fewer than one window of "
+          "model.context + 1 = {}{}",
+          domain->name(), domain->dir().string(), split_name(split), domain->split(split).tokens(),
+          context + 1,
+          split == Split::kTrain ? "" : " (import it with a larger --heldout fraction)");
     }
   }
+}
+
+const TokenWindows& TrainingData::eval_split(size_t d, Split split) const {
+  switch (split) {
+    case Split::kValidation:
+      return validation_.at(d);
+    case Split::kTest:
+      return test_.at(d);
+    case Split::kTrain:
+      break;
+  }
+  fail("evaluation reads the validation or the test split, not '{}'", split_name(split));
 }
 
 std::vector<uint64_t> TrainingData::train_tokens() const {
@@ -42,8 +52,8 @@ void TrainingData::read_train(std::span<const Draw> draws, int64_t* out) const {
   read_draws(train_, draws, out);
 }
 
-std::vector<uint64_t> TrainingData::eval_windows(size_t d, uint64_t max) const {
-  uint64_t available = heldout_.at(d).count();
+std::vector<uint64_t> TrainingData::eval_windows(size_t d, Split split, uint64_t max) const {
+  uint64_t available = eval_split(d, split).count();
   uint64_t n = std::min(max, available);
   std::vector<uint64_t> windows(n);
   for (uint64_t i = 0; i < n; ++i) {
@@ -52,8 +62,9 @@ std::vector<uint64_t> TrainingData::eval_windows(size_t d, uint64_t max) const {
   return windows;
 }
 
-void TrainingData::read_heldout(size_t d, std::span<const uint64_t> windows, int64_t* out) const {
-  const TokenWindows& heldout = heldout_.at(d);
+void TrainingData::read_eval(size_t d, Split split, std::span<const uint64_t> windows,
+                             int64_t* out) const {
+  const TokenWindows& heldout = eval_split(d, split);
   for (size_t i = 0; i < windows.size(); ++i) {
     if (i + 1 < windows.size()) heldout.prefetch(windows[i + 1]);
     heldout.read(windows[i], out + i * (context_ + 1));

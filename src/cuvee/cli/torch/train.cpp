@@ -80,11 +80,11 @@ void run(const TrainArgs& args) {
     std::exit(130);
   }
   std::string held_out;
-  if (!result.eval_loss.empty()) {
+  if (!result.test_loss.empty()) {
     double sum = 0;
-    for (double loss : result.eval_loss) sum += loss;
+    for (double loss : result.test_loss) sum += loss;
     held_out =
-        fmt::format(", held-out loss {:.4f}", sum / static_cast<double>(result.eval_loss.size()));
+        fmt::format(", test loss {:.4f}", sum / static_cast<double>(result.test_loss.size()));
   }
   fmt::print("{}: step {}{}, {:.0f} tokens/s over {:.1f} s ({}, {} threads)\n",
              options.out.string(), result.step, held_out, result.tokens_per_second, result.seconds,
