@@ -63,6 +63,19 @@ for f in before.txt after.txt last.txt train_after.txt train_before.txt; do
   [ ! -s $f ] || fail "$f: progress despite -q: $(cat $f)"
 done
 
+# --init-from: the continued run's step-0 losses are the base run's last (the same weights).
+"$CUVEE" -q train tiny.toml --out continued --init-from run3 >/dev/null || fail "train --init-from"
+python3 - <<'PY' || fail "--init-from did not start from the base run's weights"
+import json
+def evals(run):
+    return [json.loads(l) for l in open(f"{run}/metrics.jsonl") if '"kind":"eval"' in l]
+assert evals("continued")[0]["step"] == 0
+assert evals("continued")[0]["test_loss"] == evals("run3")[-1]["test_loss"]
+assert evals("run3")[0]["test_loss"] != evals("run3")[-1]["test_loss"]
+PY
+expect_error "--init-from nowhere: no such file or folder" "$CUVEE" -q train tiny.toml \
+  --out continued2 --init-from nowhere
+
 # A wrong-typed config value is named by its file and line, an override by itself.
 sed 's/^steps = 2$/steps = "many"/' tiny.toml >typed.toml
 expect_error "typed.toml:9: 'train.steps' must be a non-negative integer, got \"many\"" \

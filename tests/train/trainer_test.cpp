@@ -354,5 +354,55 @@ TEST_F(TrainerTest, EveryPolicyEvaluatesAtStepZero) {
   }
 }
 
+// --init-from: the run starts from the base run's weights (its step-0 losses are the base run's
+// final ones, to the bit), so Velocitune's ℓ_init is the base model's loss; a fresh optimizer
+// and schedule; a base model of another shape is refused naming both shapes.
+TEST_F(TrainerTest, InitFromStartsFromTheBaseModel) {
+  auto config = testing::tiny_config(data);
+  train(config, quiet(dir / "base"));
+  const auto base_last = of_kind(read_metrics(dir / "base"), "eval").back();
+  auto continued = config;
+  continued.mixing = {{"policy", "velocitune"}, {"targets", "code=1,prose=1,sums=1"}, {"every", 4}};
+  auto options = quiet(dir / "continued");
+  options.init_from = dir / "base";
+  train(continued, options);
+  const auto lines = read_metrics(dir / "continued");
+  const auto step0 = of_kind(lines, "eval").front();
+  ASSERT_EQ(step0.at("step"), 0);
+  for (const char* key :
+       {"validation_loss", "test_loss", "test_loss.code", "validation_loss.sums"}) {
+    EXPECT_EQ(step0.at(key).get<double>(), base_last.at(key).get<double>()) << key;
+  }
+  auto state = load_checkpoint_model(dir / "continued", torch::kCPU).header.state.policy;
+  EXPECT_EQ(state.at("initial_loss").at(0).get<double>(),
+            base_last.at("validation_loss.code").get<double>());
+  // The schedule starts again: step 1's learning rate is the warm-up's first, as in a fresh run.
+  EXPECT_EQ(of_kind(lines, "step").front().at("lr"),
+            of_kind(read_metrics(dir / "base"), "step").front().at("lr"));
+  // Resuming a continued run takes its own checkpoint, not the base's weights again.
+  auto split = quiet(dir / "split", 6);
+  split.init_from = dir / "base";
+  train(continued, split);
+  auto rest = quiet(dir / "split", 0, true);
+  rest.init_from = dir / "base";
+  train(continued, rest);
+  EXPECT_EQ(read_file(dir / "split" / "metrics.jsonl"),
+            read_file(dir / "continued" / "metrics.jsonl"));
+
+  auto wider = config;
+  wider.model.width = 64;
+  auto refused = quiet(dir / "wider");
+  refused.init_from = dir / "base";
+  const std::string message = error_of(wider, refused);
+  EXPECT_NE(message.find("--init-from"), std::string::npos) << message;
+  EXPECT_NE(message.find("the base run's model is vocab 257, context 32, width 32"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("asks for vocab 257, context 32, width 64"), std::string::npos) << message;
+  auto missing = quiet(dir / "missing");
+  missing.init_from = dir / "no-such-run";
+  EXPECT_NE(error_of(config, missing).find("--init-from"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cuvee

@@ -168,18 +168,19 @@ CheckpointHeader load_checkpoint(const std::filesystem::path& path, const TrainC
   return header;
 }
 
-CheckpointModel load_checkpoint_model(const std::filesystem::path& path, torch::Device device) {
+CheckpointModel load_checkpoint_model(const std::filesystem::path& path, torch::Device device,
+                                      std::string_view option) {
   if (!std::filesystem::exists(path)) {
     fail(
-        "--checkpoint {}: no such file or folder (expected a run folder of `cuvee train`, or its "
+        "{} {}: no such file or folder (expected a run folder of `cuvee train`, or its "
         "{})",
-        path.string(), kCheckpointFile);
+        option, path.string(), kCheckpointFile);
   }
   CheckpointModel result;
   result.file = std::filesystem::is_directory(path) ? path / kCheckpointFile : path;
   if (!std::filesystem::exists(result.file)) {
-    fail("{}: no {} in this folder (expected a run folder of `cuvee train`)", path.string(),
-         kCheckpointFile);
+    fail("{} {}: no {} in this folder (expected a run folder of `cuvee train`)", option,
+         path.string(), kCheckpointFile);
   }
   torch::serialize::InputArchive archive;
   result.header = read_archive(result.file, device, archive);

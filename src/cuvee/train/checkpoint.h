@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,8 +57,10 @@ struct CheckpointModel {
 };
 
 // `path` is a run folder (its checkpoint.pt is read) or a checkpoint file. Errors name the
-// path and what was expected: a missing path or file, a file that is not a cuvee checkpoint,
-// weights that do not fit the model shape of the header.
-CheckpointModel load_checkpoint_model(const std::filesystem::path& path, torch::Device device);
+// option that gave the path (`option`), the path and what was expected: a missing path or
+// file, a file that is not a cuvee checkpoint, weights that do not fit the model shape of the
+// header.
+CheckpointModel load_checkpoint_model(const std::filesystem::path& path, torch::Device device,
+                                      std::string_view option = "--checkpoint");
 
 }  // namespace cuvee

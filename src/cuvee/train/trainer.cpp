@@ -76,6 +76,19 @@ Gpt new_model(const ModelShape& shape, uint64_t seed, torch::Device device) {
   return model;
 }
 
+// Overwrites `model`'s weights, in place (the optimizer holds the same tensors), with a base
+// run's, which must have the same shape.
+void start_from_base(Gpt& model, const fs::path& base_run, torch::Device device) {
+  CheckpointModel base = load_checkpoint_model(base_run, device, "--init-from");
+  if (base.header.shape != model->shape()) {
+    fail("--init-from {}: the base run's model is {}; this config asks for {}", base.file.string(),
+         base.header.shape.describe(), model->shape().describe());
+  }
+  torch::NoGradGuard no_grad;
+  auto mine = model->named_parameters();
+  for (const auto& item : base.model->named_parameters()) mine[item.key()].copy_(item.value());
+}
+
 // The tokens of `rows` windows ([rows, T + 1] int64) split into inputs and targets on `device`.
 std::pair<torch::Tensor, torch::Tensor> to_batch(std::vector<int64_t>& tokens, int64_t rows,
                                                  int64_t context, torch::Device device) {
@@ -201,9 +214,12 @@ Run::Run(const TrainConfig& config, const TrainOptions& options)
     state = load_checkpoint(checkpoint_path, config, data.names(), model, optimizer, device).state;
     sampler.restore(state.sampler);
     policy->load_state(state.policy);
-  } else if (leader && !options.resume && (fs::exists(checkpoint_path) || started)) {
-    fail("{} already holds a run; pass --resume to continue it, or choose another --out",
-         options.out.string());
+  } else {
+    if (leader && !options.resume && (fs::exists(checkpoint_path) || started)) {
+      fail("{} already holds a run; pass --resume to continue it, or choose another --out",
+           options.out.string());
+    }
+    if (!options.init_from.empty()) start_from_base(model, options.init_from, device);
   }
   // Resuming a run that had reached its last step (a crash after its final checkpoint, before
   // whoever ran it took note) leaves nothing to do, which is not an error (train() returns).
@@ -419,8 +435,8 @@ TrainResult train(const TrainConfig& config, const TrainOptions& options) {
   }
   const uint64_t first = run.state.step + 1;
   auto start_time = std::chrono::steady_clock::now();
-  // A fresh run's losses before its first update (Velocitune's ℓ_init). A resumed run has them
-  // in its metrics already.
+  // A fresh run's losses before its first update (Velocitune's ℓ_init; with --init-from, the
+  // base model's). A resumed run has them in its metrics already.
   if (run.state.step == 0) evaluate_and_record(run, 0, nullptr);
   uint64_t step = first;
   try {

@@ -35,6 +35,10 @@ struct TrainOptions {
   uint64_t stop_step = 0;     // stop after this step (0: config.steps); the schedule still
                               // spans config.steps, so a run stopped early resumes exactly
   bool resume = false;        // continue from the folder's checkpoint
+  // A base run (its folder or checkpoint file) whose model weights a fresh run starts from, for
+  // continual pretraining; the optimizer's moments and the learning-rate schedule start afresh
+  // (docs/training.md says why). Ignored when resuming: the run's own checkpoint has the weights.
+  std::filesystem::path init_from;
   GroupOptions group;   // this process's rank (world 1: no data parallelism)
   int local_ranks = 1;  // ranks sharing this machine (they split its cores)
   bool log = true;      // progress and evaluation lines on stderr (rank 0)

@@ -21,6 +21,7 @@ struct TrainArgs {
   std::string out;
   uint64_t steps = 0;
   bool resume = false;
+  std::filesystem::path init_from;
   std::vector<std::string> sets;
   int nproc = 1;
   bool quiet = false;  // the program's --quiet
@@ -64,6 +65,7 @@ void run(const TrainArgs& args) {
                                  : std::filesystem::path(args.out);
   options.stop_step = args.steps;
   options.resume = args.resume;
+  options.init_from = args.init_from;
   options.log = !args.quiet;
   if (auto group = group_from_environment(options.local_ranks)) options.group = *group;
   ::signal(SIGINT, on_signal);
@@ -102,6 +104,9 @@ Action setup(CLI::App& app) {
   app.add_option("--steps", args->steps,
                  "Stop after this step (the learning-rate schedule still spans train.steps)");
   app.add_flag("--resume", args->resume, "Continue from the run folder's checkpoint");
+  app.add_option("--init-from", args->init_from,
+                 "Start from a base run's model weights (its folder or checkpoint.pt): continual "
+                 "pretraining, with a fresh optimizer and schedule");
   app.add_option("--set", args->sets, "Override a config key, e.g. --set train.lr=3e-4")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
