@@ -9,8 +9,9 @@
 // on the machine only ever slows a round down).
 //
 // Beside each scale's step, what else a study run spends per step, as fractions of the step:
-// the held-out evaluation (eval_sequences windows of each of localpile's 9 domains every
-// eval_every steps, in batches of twice the training batch, as the trainer does), the
+// the evaluation (eval_sequences windows of each of localpile's 9 domains in each of the two
+// held-out splits, validation and test, every eval_every steps and at step 0, in batches of
+// twice the training batch, as the trainer does), the
 // checkpoint (model and AdamW state, written and synced every save_every steps) and the
 // sampler (drawing and reading a batch of windows from token files).
 //
@@ -114,11 +115,12 @@ double peer_step_seconds(const ModelShape& shape, int64_t batch, int steps, int 
   return nlohmann::json::parse(output).at("ms_per_step").get<double>() / 1e3;
 }
 
-// Seconds of one held-out evaluation: eval_sequences windows of each domain, forward only.
+// Seconds of one evaluation: eval_sequences windows of each domain in each of the two held-out
+// splits (validation and test), forward only.
 double eval_seconds(Gpt& model, const TrainConfig& config) {
   torch::NoGradGuard no_grad;
   const int64_t batch = 2 * static_cast<int64_t>(config.batch_size);
-  const int64_t sequences = static_cast<int64_t>(config.eval_sequences) * kLocalpileDomains;
+  const int64_t sequences = 2 * static_cast<int64_t>(config.eval_sequences) * kLocalpileDomains;
   auto [inputs, targets] = random_batch(model->shape(), std::min(batch, sequences));
   double sink = 0;
   double seconds = bench::seconds([&] {
@@ -283,10 +285,13 @@ int main(int argc, char** argv) {
           [&] { save_checkpoint(scratch.path() / "checkpoint.pt", header, model, optimizer); });
       const double sample =
           sampler_seconds(scratch.path(), shape, static_cast<int64_t>(c.batch_size), 20);
-      const double eval_per_step = eval / static_cast<double>(c.eval_every);
+      // Every eval_every steps, and once more at step 0.
+      const double eval_per_step =
+          eval * (static_cast<double>(c.steps / c.eval_every) + 1) / static_cast<double>(c.steps);
       const double save_per_step = c.save_every > 0 ? save / static_cast<double>(c.save_every) : 0;
       fmt::print(
-          "  per step of a {} run ({:.1f} ms): evaluation {:.1f} ms every {} steps = {:.1f}%, "
+          "  per step of a {} run ({:.1f} ms): evaluation {:.1f} ms every {} steps and at 0 = "
+          "{:.1f}%, "
           "checkpoint {:.1f} ms every {} = {:.2f}%, sampler {:.3f} ms = {:.3f}%; total {:.1f}% "
           "beside the step\n",
           s.name, step_s * 1e3, eval * 1e3, c.eval_every, 100 * eval_per_step / step_s, save * 1e3,

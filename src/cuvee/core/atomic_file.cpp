@@ -14,7 +14,11 @@
 
 namespace cuvee {
 
-void remove_stale_temporaries(const std::filesystem::path& target) {
+namespace {
+
+// Removes the temporaries `TARGET.tmp.PID` of other processes for which `stale(pid)` holds.
+template <typename Stale>
+void remove_temporaries_if(const std::filesystem::path& target, Stale stale) {
   std::error_code error;
   const std::filesystem::path dir =
       target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
@@ -26,11 +30,21 @@ void remove_stale_temporaries(const std::filesystem::path& target) {
     char* stop = nullptr;
     long pid = std::strtol(name.c_str() + prefix.size(), &stop, 10);
     if (pid <= 0 || *stop != '\0' || pid == ::getpid()) continue;
-    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+    if (stale(static_cast<pid_t>(pid))) {
       std::error_code ignored;
       std::filesystem::remove(it->path(), ignored);
     }
   }
+}
+
+}  // namespace
+
+void remove_stale_temporaries(const std::filesystem::path& target) {
+  remove_temporaries_if(target, [](pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; });
+}
+
+void remove_other_temporaries(const std::filesystem::path& target) {
+  remove_temporaries_if(target, [](pid_t) { return true; });
 }
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {

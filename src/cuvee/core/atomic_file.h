@@ -44,6 +44,10 @@ class AtomicFile {
 // Removes the temporaries `TARGET.tmp.PID` of processes that are gone (what a kill -9 in the
 // middle of a write leaves); a live process's are left alone. AtomicFile calls it for its target.
 void remove_stale_temporaries(const std::filesystem::path& target);
+// Removes every temporary of `target` but this process's own: for a writer that knows no other
+// process writes the target (it holds a FolderLock), so that even a killed writer that is not
+// yet reaped (a zombie still answers kill(pid, 0)) leaves nothing behind.
+void remove_other_temporaries(const std::filesystem::path& target);
 
 // Writes `content` to `path` atomically.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);

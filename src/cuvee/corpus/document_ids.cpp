@@ -44,7 +44,9 @@ void DocumentIdsWriter::finish() {
   file_->finish();
 }
 
-const fs::path& DocumentIdsWriter::temporary() const { return file_->temporary(); }
+const fs::path& DocumentIdsWriter::temporary() const {
+  return file_->temporary();
+}
 
 void DocumentIdsWriter::commit() {
   if (!buffer_.empty()) finish();

@@ -16,7 +16,7 @@ namespace cuvee {
 
 class AtomicFile;
 
-// DIR/NAME/train.ids or heldout.ids.
+// DIR/NAME/SPLIT.ids (split_name(), domain.h: train, validation or test).
 std::filesystem::path ids_path(const std::filesystem::path& domain_dir, std::string_view split);
 
 // An empty string when `id` can be an id, else what is wrong with it.

@@ -108,8 +108,7 @@ void DomainWriter::commit(DomainManifest& manifest) {
     }
   }
   // The one held-out split of the format before (cuvee-domain/1), if this folder held one.
-  for (const char* suffix : {".bin", ".idx", ".ids"})
-    fs::remove(dir_ / (std::string("heldout") + suffix));
+  for (const char* file : {"heldout.bin", "heldout.idx", "heldout.ids"}) fs::remove(dir_ / file);
   manifest_file->commit();
   new_folder_.keep = true;
 }

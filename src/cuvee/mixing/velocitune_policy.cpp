@@ -33,12 +33,12 @@ void VelocitunePolicy::observe(uint64_t step, std::span<const double> mean_loss,
 
 void VelocitunePolicy::observe_eval(uint64_t step, std::span<const double> eval_loss) {
   if (eval_loss.size() != domains_.size()) {
-    fail("velocitune: step {}: expected {} held-out losses, got {}", step, domains_.size(),
+    fail("velocitune: step {}: expected {} validation losses, got {}", step, domains_.size(),
          eval_loss.size());
   }
   for (size_t i = 0; i < domains_.size(); ++i) {
     if (!std::isfinite(eval_loss[i])) {
-      fail("velocitune: step {}: domain '{}' has non-finite held-out loss {}", step, domains_[i],
+      fail("velocitune: step {}: domain '{}' has non-finite validation loss {}", step, domains_[i],
            eval_loss[i]);
     }
   }

@@ -12,6 +12,7 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/crash_point.h"
 #include "cuvee/core/error.h"
+#include "cuvee/core/folder_lock.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
@@ -169,7 +170,8 @@ struct Run {
   const uint64_t last;  // the step this call trains up to
   const uint64_t tokens_per_step;
   RunState state;
-  std::unique_ptr<MetricsLog> log;  // rank 0 only
+  std::unique_ptr<FolderLock> lock;  // rank 0 only
+  std::unique_ptr<MetricsLog> log;   // rank 0 only
   // Per domain, the windows of each evaluation, fixed for the whole run.
   std::vector<std::vector<uint64_t>> validation_windows, test_windows;
   std::vector<int64_t> tokens;  // this rank's slice of a step's batch
@@ -199,7 +201,12 @@ Run::Run(const TrainConfig& config, const TrainOptions& options)
       tokens_per_step(config.batch_size * static_cast<uint64_t>(context)),
       tokens(local_batch * (context + 1)) {
   state.weights_sum.assign(domains, 0.0);
-  if (leader) remove_stale_temporaries(checkpoint_path);  // a kill's, even if nothing is saved
+  if (leader) {
+    // One trainer per run folder; holding the lock, every other checkpoint temporary is a
+    // killed trainer's, even one not yet reaped, and goes even if this run saves nothing.
+    lock = std::make_unique<FolderLock>(options.out / kTrainLockFile, "another cuvee train");
+    remove_other_temporaries(checkpoint_path);
+  }
   const bool started = fs::exists(options.out / kMetricsFile);
   // A run killed before its first checkpoint has nothing to keep: --resume starts it again.
   const bool resume = options.resume && (fs::exists(checkpoint_path) || !started);
