@@ -35,6 +35,9 @@ TOML
 
 "$CUVEE" study study.toml --out out 2>first.log || { cat first.log >&2; fail "the study failed"; }
 grep -q "ETA" first.log || fail "no progress lines with an ETA"
+# The plan counts every step the study trains: the last progress line is at N of N.
+grep -qE '^study: done: .*\[([0-9]+)/\1 steps' first.log ||
+  fail "the step count's plan is off: $(grep '^study: done' first.log)"
 python3 - <<'PY' || fail "summary.json is incomplete"
 import json, math
 s = json.load(open("out/summary.json"))
@@ -100,6 +103,11 @@ grep -q "odm: resuming" third.log || fail "the odm run was not resumed: $(cat th
 cmp -s full_metrics.jsonl "$odm/metrics.jsonl" || fail "the resumed odm run differs from the uninterrupted one"
 
 sed 's/^data = "data"/data = "nowhere"/' study.toml >nodata.toml
+# Without the entropy recipe, BiMix trains its mixture as one more proxy, and the plan counts it.
+sed 's/^train = "tiny.toml"$/train = "tiny.toml"\nrecipes = ["natural", "uniform", "bimix"]/' study.toml >noentropy.toml
+"$CUVEE" study noentropy.toml --out noentropy 2>noentropy.log || { cat noentropy.log >&2; fail "the study without entropy failed"; }
+grep -qE '^study: done: .*\[([0-9]+)/\1 steps' noentropy.log ||
+  fail "without entropy the step count's plan is off: $(grep '^study: done' noentropy.log)"
 expect_error "make localpile" "$CUVEE" study nodata.toml --out elsewhere
 printf 'train = "tiny.toml"\n[scales.demo]\nstpes = 20\n' >typo.toml
 expect_error "did you mean 'scales.demo.steps'" "$CUVEE" study typo.toml --out elsewhere

@@ -206,9 +206,14 @@ class Study {
   void plan_steps() {
     size_t full_recipes = config_.recipes.size();
     total_steps_ = (full_recipes * scale_.seeds.size() + config_.oracle_samples) * scale_.steps;
-    if (std::find(config_.recipes.begin(), config_.recipes.end(), "bimix") !=
-        config_.recipes.end()) {
-      total_steps_ += proxy_measures().size() * proxy_steps_;
+    const auto has = [&](const char* recipe) {
+      return std::find(config_.recipes.begin(), config_.recipes.end(), recipe) !=
+             config_.recipes.end();
+    };
+    if (has("bimix")) {
+      // Without the entropy recipe, its mixture is one more proxy (bimix_mixture).
+      const size_t proxies = proxy_measures().size() + (has("entropy") ? 0 : 1);
+      total_steps_ += proxies * proxy_steps_;
     }
   }
 
