@@ -35,6 +35,12 @@ TOML
 
 "$CUVEE" study study.toml --out out 2>first.log || { cat first.log >&2; fail "the study failed"; }
 grep -q "ETA" first.log || fail "no progress lines with an ETA"
+# The headroom check comes before the first method trains.
+headroom_line=$(grep -n '^study: headroom: ' first.log | cut -d: -f1)
+method_line=$(grep -nE '^study: (entropy|bimix|odm|ado|velocitune): training' first.log | head -1 | cut -d: -f1)
+[ -n "$headroom_line" ] && [ "$headroom_line" -lt "$method_line" ] ||
+  fail "no headroom check before the methods: $(grep -E 'headroom|training' first.log | head -5)"
+grep -q "headroom: .*not judged with one seed" first.log || fail "one seed: the headroom is not judged"
 # The plan counts every step the study trains: the last progress line is at N of N.
 grep -qE '^study: done: .*\[([0-9]+)/\1 steps' first.log ||
   fail "the step count's plan is off: $(grep '^study: done' first.log)"
@@ -108,6 +114,35 @@ sed 's/^train = "tiny.toml"$/train = "tiny.toml"\nrecipes = ["natural", "uniform
 "$CUVEE" study noentropy.toml --out noentropy 2>noentropy.log || { cat noentropy.log >&2; fail "the study without entropy failed"; }
 grep -qE '^study: done: .*\[([0-9]+)/\1 steps' noentropy.log ||
   fail "without entropy the step count's plan is off: $(grep '^study: done' noentropy.log)"
+# The continual arm: a base model on alpha and beta, continued on all three from its weights.
+sed 's/^train = "tiny.toml"$/train = "tiny.toml"\nrecipes = ["natural", "uniform"]\n[continual]\nbase = ["alpha", "beta"]/' \
+  study.toml >continual.toml
+"$CUVEE" study continual.toml --out continual 2>continual.log || { cat continual.log >&2; fail "the continual study failed"; }
+grep -qE '^study: done: .*\[([0-9]+)/\1 steps' continual.log ||
+  fail "with the continual arm the step count's plan is off: $(grep '^study: done' continual.log)"
+python3 - <<'PY' || fail "the continual arm's summary"
+import glob, json
+s = json.load(open("continual/summary.json"))["continual"]
+assert s["base_domains"] == ["alpha", "beta"] and s["new_domains"] == ["gamma"], s
+def evals(pattern):
+    [run] = glob.glob(f"continual/runs/{pattern}-*/metrics.jsonl")
+    return [json.loads(l) for l in open(run) if '"kind":"eval"' in l]
+base = evals("continual.base")
+assert "test_loss.gamma" not in base[-1], "the base model trained on gamma"
+for recipe in ("natural", "velocitune"):
+    continued = evals(f"continual.{recipe}")
+    # Continued from the base model's weights: its step-0 losses are the base's last.
+    assert continued[0]["test_loss.alpha"] == base[-1]["test_loss.alpha"], recipe
+    r = s["recipes"][recipe]
+    assert r["new_score"] == continued[-1]["test_loss.gamma"], (recipe, r)
+    assert r["new_score"] < s["base"]["new_score"], ("continuing did not teach gamma", recipe, s)
+v = s["velocitune_vs_natural"]
+assert v["new"]["verdict"] == "one seed" and len(v["retention"]["diffs"]) == 1, v
+PY
+grep -q 'id="continual"' continual/report.html || fail "the report has no continual section"
+expect_error "continual.base: no domain 'alpah'" "$CUVEE" study \
+  <(sed 's/"alpha", "beta"/"alpah", "beta"/' continual.toml) --out elsewhere
+
 expect_error "make localpile" "$CUVEE" study nodata.toml --out elsewhere
 printf 'train = "tiny.toml"\n[scales.demo]\nstpes = 20\n' >typo.toml
 expect_error "did you mean 'scales.demo.steps'" "$CUVEE" study typo.toml --out elsewhere

@@ -29,6 +29,15 @@ TEST(RunKey, FolderChangesWithEverySetting) {
   EXPECT_NE(other_set.folder_name(), base.folder_name());
   EXPECT_NE(other_config.folder_name(), base.folder_name());
   EXPECT_NE(other_stop.folder_name(), base.folder_name());
+  // A run continued from a base run is another run; from another base, another again.
+  auto continued = base;
+  continued.init_from = "out/runs/continual.base-0123";
+  auto other_base = continued;
+  other_base.init_from = "out/runs/continual.base-4567";
+  EXPECT_NE(continued.folder_name(), base.folder_name());
+  EXPECT_NE(other_base.folder_name(), continued.folder_name());
+  // A fresh run's key has no init_from line: the keys of earlier studies still find their runs.
+  EXPECT_EQ(base.key_text().find("init_from"), std::string::npos);
 }
 
 TEST(RunKey, StateFollowsTheFolder) {

@@ -73,8 +73,9 @@ TEST(StudyConfig, ErrorsNameTheLineOfTheKeyAtFault) {
   EXPECT_EQ(error_of("train = 3\n"), "study.toml:1: train: expected a string");
   EXPECT_EQ(error_of(head + "[selection]\nkeep = 2.0\n"),
             "study.toml:6: selection.keep: expected a fraction in (0, 1), got 2");
-  EXPECT_EQ(error_of("recipes = [\"uniform\"]\ntrain = \"t.toml\"\n[bimix]\nproxy_fractoin = 1\n"),
-            "study.toml:4: unknown key 'bimix.proxy_fractoin'; did you mean 'bimix.proxy_fraction'?");
+  EXPECT_EQ(
+      error_of("recipes = [\"uniform\"]\ntrain = \"t.toml\"\n[bimix]\nproxy_fractoin = 1\n"),
+      "study.toml:4: unknown key 'bimix.proxy_fractoin'; did you mean 'bimix.proxy_fraction'?");
 }
 
 TEST(StudyConfig, TheExampleDefinesEveryScale) {
@@ -123,6 +124,21 @@ TEST(StudyConfig, UnknownKeysNameTheNearest) {
   EXPECT_NE(error_of(base + "[odm]\nepsilon_steps = 10\n").find("odm.epsilon_reference_steps"),
             std::string::npos);
   EXPECT_NE(error_of(base + "[odm]\nepsilon_reference_steps = -1\n").find("≥ 0"),
+            std::string::npos);
+}
+
+TEST(StudyConfig, ReadsTheContinualArm) {
+  const std::string base = "train = \"t.toml\"\n[scales.demo]\nsteps = 100\n";
+  auto config = parse_study_config(base + "[continual]\nbase = [\"code\", \"mail\"]\n", "s.toml");
+  EXPECT_EQ(config.continual_base, (std::vector<std::string>{"code", "mail"}));
+  EXPECT_TRUE(parse_study_config(base, "s.toml").continual_base.empty());
+  EXPECT_NE(error_of(base + "[continual]\nbase = []\n").find("continual.base: expected the base"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(base + "[continual]\nbas = [\"code\"]\n").find("did you mean 'continual.base'"),
+      std::string::npos);
+  EXPECT_NE(error_of("recipes = [\"uniform\"]\n" + base + "[continual]\nbase = [\"code\"]\n")
+                .find("needs 'natural'"),
             std::string::npos);
 }
 

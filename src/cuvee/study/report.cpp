@@ -180,6 +180,42 @@ std::string oracle_section(const ReportData& data) {
   return html + "</table>\n</section>\n";
 }
 
+std::string continual_section(const ReportData& data) {
+  if (!data.continual) return "";
+  const ContinualArm& arm = *data.continual;
+  std::string html =
+      "<section id=\"continual\"><h2>Continual pretraining: a base model continued on every "
+      "domain</h2>\n";
+  html += fmt::format(
+      "<p>The base model trains on {} under natural proportions; each seed's base is then "
+      "continued on every domain from its weights (a fresh optimizer and schedule), under "
+      "natural and under Velocitune, whose initial losses are the base model's. New domains: "
+      "{}. Scores are balanced test losses; lower is better.</p>\n",
+      escape_html(fmt::format("{}", fmt::join(arm.base_domains, ", "))),
+      escape_html(fmt::format("{}", fmt::join(arm.new_domains, ", "))));
+  html += "<table><tr><th>model</th><th>new domains</th><th>base domains (retention)</th></tr>\n";
+  html += fmt::format("<tr><td>base model</td><td>{}</td><td>{}</td></tr>\n",
+                      number(arm.base.new_mean), number(arm.base.old_mean));
+  for (const auto& [recipe, scores] : arm.recipes) {
+    html += fmt::format("<tr><td>continued, {}</td><td>{}</td><td>{}</td></tr>\n",
+                        escape_html(recipe), number(scores.new_mean), number(scores.old_mean));
+  }
+  html += "</table>\n";
+  if (arm.velocitune_new) {
+    auto line = [](const char* what, const PairedComparison& c) {
+      const std::string interval =
+          c.ci95_low ? fmt::format("{:+.4f} [{:+.4f}, {:+.4f}]", c.mean, *c.ci95_low, *c.ci95_high)
+                     : fmt::format("{:+.4f}", c.mean);
+      return fmt::format("<li>{}: {} ({})</li>\n", what, interval, escape_html(c.verdict));
+    };
+    html += "<p>Velocitune − natural, paired by seed:</p>\n<ul>\n";
+    html += line("new domains", *arm.velocitune_new);
+    html += line("base domains (retention)", *arm.velocitune_old);
+    html += "</ul>\n";
+  }
+  return html + "</section>\n";
+}
+
 std::string curves_section(const ReportData& data) {
   std::vector<Series> series;
   for (size_t i = 0; i < data.recipes.size(); ++i) {
@@ -284,6 +320,7 @@ std::string render_report(const ReportData& data) {
     html += headline(data, *best);
     html += results_table(data, *best);
     html += oracle_section(data);
+    html += continual_section(data);
     html += curves_section(data);
     html += trajectories_section(data);
     html += bimix_section(data);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cuvee/run/metrics.h"
+#include "cuvee/study/continual.h"
 #include "cuvee/study/oracle.h"
 #include "cuvee/study/summary.h"
 
@@ -33,9 +34,10 @@ struct ReportData {
   std::vector<std::string> domains;
   std::vector<std::pair<std::string, std::vector<double>>> mixtures;
   std::optional<BimixQuality> bimix;
-  std::optional<Oracle> oracle;    // when the config asks for the oracle's search
-  std::vector<std::string> notes;  // what the study left out, and why
-  std::string version;             // the cuvee that made the report (version_line())
+  std::optional<Oracle> oracle;           // when the config asks for the oracle's search
+  std::optional<ContinualArm> continual;  // when the config asks for the continual arm
+  std::vector<std::string> notes;         // what the study left out, and why
+  std::string version;                    // the cuvee that made the report (version_line())
 };
 
 std::string render_report(const ReportData& data);

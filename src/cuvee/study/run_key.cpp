@@ -10,6 +10,8 @@ namespace cuvee::study {
 
 std::string RunSpec::key_text() const {
   std::string text = fmt::format("cuvee-study-run/1\nstop_step={}\n", stop_step);
+  // Only where set, so that the keys of runs from a fresh model are what they were before it.
+  if (!init_from.empty()) text += "init_from=" + init_from.string() + "\n";
   for (const auto& set : sets) text += "--set " + set + "\n";
   text += "config:\n" + train_config_text;
   return text;

@@ -12,10 +12,11 @@
 namespace cuvee::study {
 
 struct RunSpec {
-  std::string name;               // "odm", "odm.seed2", "proxy.shannon"
-  std::string train_config_text;  // the shared training config, as read
-  std::vector<std::string> sets;  // KEY=VALUE overrides, in order
-  uint64_t stop_step = 0;         // --steps (0: the whole schedule)
+  std::string name;                 // "odm", "odm.seed2", "proxy.shannon"
+  std::string train_config_text;    // the shared training config, as read
+  std::vector<std::string> sets;    // KEY=VALUE overrides, in order
+  uint64_t stop_step = 0;           // --steps (0: the whole schedule)
+  std::filesystem::path init_from;  // --init-from: the base run (empty: a fresh model)
 
   // The canonical text the key hashes (also written into the run folder).
   std::string key_text() const;

@@ -16,6 +16,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/json_file.h"
 #include "cuvee/core/mixture_file.h"
+#include "cuvee/core/nearest_name.h"
 #include "cuvee/core/progress.h"
 #include "cuvee/core/version.h"
 #include "cuvee/corpus/domain.h"
@@ -27,6 +28,7 @@
 #include "cuvee/run/run_folder.h"
 #include "cuvee/selection/keep_list.h"
 #include "cuvee/study/child_process.h"
+#include "cuvee/study/continual.h"
 #include "cuvee/study/oracle.h"
 #include "cuvee/study/report.h"
 #include "cuvee/study/run_key.h"
@@ -115,6 +117,16 @@ class Study {
       train_tokens.push_back(d.train_tokens);
     }
     scoring_.emplace(domain_names_, train_tokens, config.targets, config.source);
+    for (const auto& base : config.continual_base) {
+      if (std::find(domain_names_.begin(), domain_names_.end(), base) == domain_names_.end()) {
+        fail("{}: continual.base: no domain '{}' in the data; did you mean '{}'?",
+             config.source.string(), base, nearest_name(base, domain_names_));
+      }
+    }
+    if (config.continual_base.size() >= domain_names_.size()) {
+      fail("{}: continual.base names every domain; leave at least one to continue on",
+           config.source.string());
+    }
     train_text_ = read_file(config.train);
     // The training config as the uniform run's trainer reads it (every run has its model and
     // length): the study's other steps take the model's context from it.
@@ -125,7 +137,9 @@ class Study {
         scale_.eval_every * 3,
         static_cast<uint64_t>(std::llround(config.proxy_fraction * scale_.steps)) /
             scale_.eval_every * scale_.eval_every);
+    // BiMix's proxies and Velocitune's targets (the continual arm's too) need the proxy window.
     bool needs_proxies =
+        !config.continual_base.empty() ||
         std::any_of(config.recipes.begin(), config.recipes.end(),
                     [](const auto& r) { return r == "bimix" || r == "velocitune"; });
     if (needs_proxies && proxy_steps_ >= scale_.steps) {
@@ -164,6 +178,7 @@ class Study {
                 {"mixing.policy=fixed", weights_setting(domain_names_, oracle_mixtures_[k])},
                 domains_path, 0));
     }
+    if (!oracle_runs_.empty() && has("natural")) check_headroom(runs);
     if (has("entropy") || has("bimix")) {
       mixtures_.emplace_back("entropy (" + config_.entropy_measure + ")",
                              entropy_mixture(config_.entropy_measure));
@@ -191,6 +206,8 @@ class Study {
       sets.push_back(velocitune_targets(runs.at("natural").front()));
       train_all("velocitune", sets, domains_path);
     }
+    if (!config_.continual_base.empty())
+      continual_ = continue_from_base(runs.at("natural").front());
     if (has("density")) {
       train_all("density", {"mixing.policy=natural"}, density_domains(first_seed).string());
     }
@@ -215,6 +232,8 @@ class Study {
       const size_t proxies = proxy_measures().size() + (has("entropy") ? 0 : 1);
       total_steps_ += proxies * proxy_steps_;
     }
+    // The continual arm: a base run and two continued runs per seed.
+    if (!config_.continual_base.empty()) total_steps_ += 3 * scale_.seeds.size() * scale_.steps;
   }
 
   std::vector<std::string> proxy_measures() const {
@@ -253,12 +272,13 @@ class Study {
   // Trains (or finds, or resumes) one run and returns its folder.
   fs::path train(const std::string& recipe, int64_t seed,
                  const std::vector<std::string>& recipe_sets, const std::string& domains_path,
-                 uint64_t stop_step) {
+                 uint64_t stop_step, const fs::path& init_from = {}) {
     if (stop_requested()) fail("interrupted; run the same command again to resume");
     RunSpec spec;
     spec.name = seed == scale_.seeds.front() ? recipe : fmt::format("{}.seed{}", recipe, seed);
     spec.train_config_text = train_text_;
     spec.stop_step = stop_step;
+    spec.init_from = init_from;
     spec.sets = run_sets(spec.name, seed, domains_path);
     spec.sets.insert(spec.sets.end(), recipe_sets.begin(), recipe_sets.end());
     fs::path folder = out_ / "runs" / spec.folder_name();
@@ -273,6 +293,7 @@ class Study {
     std::vector<std::string> command = {cuvee_program().string(), "--quiet", "train",
                                         config_.train.string(),   "--out",   folder.string()};
     if (stop_step > 0) command.insert(command.end(), {"--steps", std::to_string(stop_step)});
+    if (!init_from.empty()) command.insert(command.end(), {"--init-from", init_from.string()});
     if (state == RunState::interrupted) {
       command.push_back("--resume");
     } else if (fs::exists(folder)) {
@@ -371,6 +392,7 @@ class Study {
   // The natural run's evaluations up to the proxy window, fitted with the step law and
   // extrapolated to the full length: Velocitune's target loss per domain.
   std::string velocitune_targets(const fs::path& natural_run) {
+    if (!targets_setting_.empty()) return targets_setting_;
     fs::path dir = out_ / "velocitune";
     fs::create_directories(dir);
     const double window = static_cast<double>(proxy_steps_);
@@ -394,7 +416,37 @@ class Study {
       targets_[fit.loss_domains[d]] = *target;
       targets.push_back(fmt::format("{}={}", fit.loss_domains[d], format_number(*target)));
     }
-    return fmt::format("mixing.targets={}", fmt::join(targets, ","));
+    targets_setting_ = fmt::format("mixing.targets={}", fmt::join(targets, ","));
+    return targets_setting_;
+  }
+
+  // The continual-pretraining arm (study/continual.h): per seed, a natural run on the base
+  // domains alone, then natural and Velocitune continued from it on every domain, with
+  // Velocitune's targets of the from-scratch recipe. Returns the arm's summary.
+  ContinualArm continue_from_base(const fs::path& natural_run) {
+    // The base domains as a folder of domains: links to the data's own folders.
+    const fs::path base_dir = out_ / "continual" / "base-domains";
+    fs::create_directories(base_dir);
+    for (const auto& domain : domains_) {
+      const bool base = std::find(config_.continual_base.begin(), config_.continual_base.end(),
+                                  domain.name) != config_.continual_base.end();
+      const fs::path link = base_dir / domain.name;
+      if (base && !fs::exists(link))
+        fs::create_directory_symlink(fs::absolute(domain.folder), link);
+    }
+    const std::string all_domains = (config_.data / "domains").string();
+    auto velocitune = policy_settings("velocitune", scale_.steps, scale_.eval_every);
+    velocitune.push_back(velocitune_targets(natural_run));
+    std::map<std::string, std::vector<RunCurves>> continued;
+    for (int64_t seed : scale_.seeds) {
+      const fs::path base =
+          train("continual.base", seed, {"mixing.policy=natural"}, base_dir.string(), 0);
+      continued["natural"].push_back(read_run_metrics(
+          train("continual.natural", seed, {"mixing.policy=natural"}, all_domains, 0, base)));
+      continued["velocitune"].push_back(
+          read_run_metrics(train("continual.velocitune", seed, velocitune, all_domains, 0, base)));
+    }
+    return summarise_continual(config_.continual_base, scoring_->targets(), continued);
   }
 
   // Density selection at `selection_keep` over train documents (TF-IDF embeddings, RACE,
@@ -551,6 +603,32 @@ class Study {
     return choose_oracle(std::move(candidates), noise);
   }
 
+  // The headroom check, before any method runs: the oracle's search against natural and uniform,
+  // and the paired seed noise (study/oracle.h). The summary and the page repeat it at the end.
+  void check_headroom(const std::map<std::string, std::vector<fs::path>>& runs) {
+    ReportData baselines;
+    for (const char* recipe : {"natural", "uniform"}) {
+      std::vector<RunCurves> curves;
+      for (const auto& folder : runs.at(recipe)) curves.push_back(read_run_metrics(folder));
+      baselines.recipes.push_back(summarise_recipe(recipe, curves, *scoring_));
+    }
+    compare_with_baselines(baselines.recipes, {"natural", "uniform"},
+                           static_cast<double>(shared_config_.batch_size) *
+                               static_cast<double>(shared_config_.model.context));
+    const Oracle oracle = *choose_oracle_of(runs, baselines);
+    const std::string verdict =
+        !oracle.can_rank ? "not judged with one seed"
+        : *oracle.can_rank
+            ? fmt::format("at least 3 times the seed noise {:.4f}: methods can be ranked",
+                          *oracle.seed_noise)
+            : fmt::format("under 3 times the seed noise {:.4f}: this scenario cannot rank methods",
+                          *oracle.seed_noise);
+    progress(
+        fmt::format("headroom: the oracle's best is {:.4f} below natural, {:.4f} below "
+                    "uniform; {}",
+                    oracle.gain_over_natural, oracle.gain_over_uniform, verdict));
+  }
+
   void report(const std::map<std::string, std::vector<fs::path>>& runs) {
     ReportData data;
     data.scale = scale_name_;
@@ -580,6 +658,7 @@ class Study {
     std::optional<Oracle> oracle = choose_oracle_of(runs, data);
     data.oracle = oracle;
     data.notes = notes_;
+    data.continual = continual_;
     data.version = version_line();
 
     nlohmann::json summary;
@@ -615,6 +694,7 @@ class Study {
                           {"proxy_steps", proxy_steps_}};
     }
     if (!targets_.empty()) summary["velocitune_targets"] = targets_;
+    if (continual_) summary["continual"] = continual_json(*continual_);
     write_json(out_ / "summary.json", summary);
     write_file_atomic(out_ / "report.html", render_report(data));
     progress(fmt::format("done: {} and {}", (out_ / "summary.json").string(),
@@ -636,6 +716,8 @@ class Study {
   std::vector<std::vector<double>> oracle_mixtures_;  // the oracle's search, and its runs
   std::vector<fs::path> oracle_runs_;
   std::map<std::string, double> targets_;
+  std::string targets_setting_;            // velocitune_targets(), once fitted
+  std::optional<ContinualArm> continual_;  // when the config asks for the arm
   std::vector<std::string> notes_;
   Clock::time_point start_ = Clock::now();
   uint64_t total_steps_ = 0, done_steps_ = 0, trained_steps_ = 0;

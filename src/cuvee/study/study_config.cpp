@@ -169,7 +169,7 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
   const Source source{path, toml_key_lines(root)};
   check_keys(root,
              {"data", "train", "recipes", "targets", "entropy_measure", "entropy_estimator",
-              "bimix", "odm", "oracle", "selection", "scales"},
+              "bimix", "odm", "oracle", "selection", "continual", "scales"},
              "", source);
   StudyConfig config;
   config.source = path;
@@ -236,6 +236,19 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
     if (!(config.proxy_fraction > 0 && config.proxy_fraction < 1)) {
       fail("{}: expected a fraction in (0, 1), got {}", where(source, "bimix.proxy_fraction"),
            config.proxy_fraction);
+    }
+  }
+  if (const toml::table* continual = subtable(root, "continual", "continual", source)) {
+    check_keys(*continual, {"base"}, "continual.", source);
+    // Checked against the data's domains when the study opens them.
+    config.continual_base = string_list(*continual, "base", "continual.base", source, {});
+    if (config.continual_base.empty()) {
+      fail("{}: expected the base model's domains (at least one)", where(source, "continual.base"));
+    }
+    if (std::find(config.recipes.begin(), config.recipes.end(), "natural") ==
+        config.recipes.end()) {
+      fail("{}: the continual arm needs 'natural' (Velocitune's targets come from its run)",
+           where(source, "continual"));
     }
   }
   if (const toml::table* odm = subtable(root, "odm", "odm", source)) {

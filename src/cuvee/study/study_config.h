@@ -47,6 +47,8 @@ struct StudyConfig {
   double selection_keep = 0.5;  // fraction of documents the selection arms keep
   // Which perplexity band the perplexity arm keeps: low, mid (centred) or high.
   std::string perplexity_band = "mid";
+  // The continual-pretraining arm (study/continual.h): the base model's domains; empty: no arm.
+  std::vector<std::string> continual_base;
   std::map<std::string, ScaleConfig> scales;
 
   const ScaleConfig& scale(std::string_view name) const;
