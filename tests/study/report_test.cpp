@@ -63,6 +63,30 @@ TEST(Report, HasEverySection) {
   EXPECT_NE(html.find("odm: proportion of each domain"), std::string::npos);
 }
 
+// Curves over tokens, shaded by the seeds' range when there are seeds, and one small chart per
+// domain (a domain outside the targets marked).
+TEST(Report, CurvesShadeTheSeedsAndShowEveryDomain) {
+  auto one = data();
+  one.tokens_per_step = 1e4;
+  one.targets = {"code"};
+  auto html = render_report(one);
+  EXPECT_NE(html.find("training tokens (millions)"), std::string::npos);
+  EXPECT_EQ(html.find("class=\"band\""), std::string::npos);
+  EXPECT_NE(html.find("One seed: no band of seeds to shade"), std::string::npos);
+  EXPECT_NE(html.find("Per domain (test loss"), std::string::npos);
+  EXPECT_NE(html.find(">code<"), std::string::npos);
+  EXPECT_NE(html.find("mail (not scored)"), std::string::npos);
+  std::vector<uint64_t> tokens = {1, 1};
+  Scoring scoring({"code", "mail"}, tokens, {}, "study.toml");
+  auto seeds = one;
+  seeds.recipes = {summarise_recipe("uniform", {run(5), run(5.2)}, scoring),
+                   summarise_recipe("natural", {run(5.5), run(5.4)}, scoring)};
+  compare_with_baselines(seeds.recipes, {"natural", "uniform"}, 1024);
+  html = render_report(seeds);
+  EXPECT_NE(html.find("class=\"band\""), std::string::npos);
+  EXPECT_NE(html.find("Shaded: the range of the seeds"), std::string::npos);
+}
+
 TEST(Report, IsSelfContainedAndBalanced) {
   auto html = render_report(data());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);

@@ -41,6 +41,10 @@ TEST(Summary, MeansOverSeeds) {
   EXPECT_NEAR(s.balanced_curve[1].mean, 5, 1e-12);
   EXPECT_NEAR(s.balanced_curve[2].low, 4.0, 1e-12);  // the seeds' band
   EXPECT_NEAR(s.balanced_curve[2].high, 4.4, 1e-12);
+  // Per domain: the seed mean of each evaluation's test loss (a is one below the score).
+  ASSERT_EQ(s.domain_curve.size(), 3u);
+  EXPECT_NEAR(s.domain_curve[2][0], 3.2, 1e-12);
+  EXPECT_NEAR(s.domain_curve[0][1], 7, 1e-12);
   auto one = summarise_recipe("x", {run({3, 2, 1})}, both());
   EXPECT_EQ(one.balanced_std, 0);
 }

@@ -216,26 +216,67 @@ std::string continual_section(const ReportData& data) {
   return html + "</section>\n";
 }
 
+// Millions of training tokens after `step` steps: the curves' x axis.
+double million_tokens(const ReportData& data, uint64_t step) {
+  return static_cast<double>(step) * data.tokens_per_step / 1e6;
+}
+
 std::string curves_section(const ReportData& data) {
+  const char* x_label = "training tokens (millions)";
   std::vector<Series> series;
+  bool seeds = false;
   for (size_t i = 0; i < data.recipes.size(); ++i) {
     Series s{data.recipes[i].name, palette(i), {}, data.recipes[i].name == "uniform"};
     for (const auto& point : data.recipes[i].balanced_curve) {
-      if (point.step > 0) s.points.emplace_back(static_cast<double>(point.step), point.mean);
+      if (point.step == 0) continue;  // the untrained model dwarfs every difference
+      s.points.emplace_back(million_tokens(data, point.step), point.mean);
+      s.band.emplace_back(point.low, point.high);
+      seeds = seeds || point.low < point.high;
     }
     series.push_back(std::move(s));
   }
-  Axes axes{"Balanced score during training (seed mean)", "step", "loss (nats/token)", 960, 420};
+  if (!seeds) {
+    for (auto& s : series) s.band.clear();  // one seed: nothing to shade
+  }
+  Axes axes{"Balanced test score during training (seed mean)", x_label, "loss (nats/token)", 960,
+            420};
   // The first evaluations dwarf the differences that matter; a second chart shows the second
   // half of training.
   std::vector<Series> late = series;
-  uint64_t final_step = data.recipes.front().final_step;
+  const double half = 0.5 * million_tokens(data, data.recipes.front().final_step);
   for (auto& s : late) {
-    std::erase_if(s.points, [&](const auto& p) { return p.first < 0.5 * final_step; });
+    for (size_t i = s.points.size(); i-- > 0;) {
+      if (s.points[i].first >= half) continue;
+      s.points.erase(s.points.begin() + static_cast<std::ptrdiff_t>(i));
+      if (!s.band.empty()) s.band.erase(s.band.begin() + static_cast<std::ptrdiff_t>(i));
+    }
   }
-  Axes late_axes{"The second half of training, enlarged", "step", "loss (nats/token)", 960, 420};
-  return "<section id=\"curves\"><h2>Loss curves</h2>\n" + line_chart(axes, series) +
-         line_chart(late_axes, late) + "</section>\n";
+  Axes late_axes{"The second half of training, enlarged", x_label, "loss (nats/token)", 960, 420};
+  std::string html = "<section id=\"curves\"><h2>Loss curves</h2>\n";
+  html += seeds ? "<p class=\"muted\">Shaded: the range of the seeds around each mean.</p>\n"
+                : "<p class=\"muted\">One seed: no band of seeds to shade.</p>\n";
+  html += line_chart(axes, series) + line_chart(late_axes, late);
+  // Small multiples: each domain's test loss under every recipe, second half of training.
+  html += "<h3>Per domain (test loss, seed mean, second half of training)</h3>\n";
+  html += "<div class=\"charts\">\n";
+  const auto& domains = data.recipes.front().domains;
+  for (size_t d = 0; d < domains.size(); ++d) {
+    std::vector<Series> per_domain;
+    for (size_t i = 0; i < data.recipes.size(); ++i) {
+      const auto& recipe = data.recipes[i];
+      Series s{recipe.name, palette(i), {}, recipe.name == "uniform"};
+      for (size_t e = 0; e < recipe.balanced_curve.size(); ++e) {
+        const double x = million_tokens(data, recipe.balanced_curve[e].step);
+        if (x >= half) s.points.emplace_back(x, recipe.domain_curve[e][d]);
+      }
+      per_domain.push_back(std::move(s));
+    }
+    const bool target =
+        std::find(data.targets.begin(), data.targets.end(), domains[d]) != data.targets.end();
+    Axes small{domains[d] + (target ? "" : " (not scored)"), x_label, "loss", 310, 230};
+    html += line_chart(small, per_domain);
+  }
+  return html + "</div>\n</section>\n";
 }
 
 std::string trajectories_section(const ReportData& data) {

@@ -38,6 +38,7 @@ struct ReportData {
   std::optional<ContinualArm> continual;  // when the config asks for the continual arm
   std::vector<std::string> notes;         // what the study left out, and why
   std::string version;                    // the cuvee that made the report (version_line())
+  double tokens_per_step = 0;             // training tokens per step (batch × context): the x axes
 };
 
 std::string render_report(const ReportData& data);

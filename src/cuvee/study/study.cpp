@@ -659,6 +659,8 @@ class Study {
     data.oracle = oracle;
     data.notes = notes_;
     data.continual = continual_;
+    data.tokens_per_step = static_cast<double>(shared_config_.batch_size) *
+                           static_cast<double>(shared_config_.model.context);
     data.version = version_line();
 
     nlohmann::json summary;

@@ -51,6 +51,13 @@ RecipeSummary summarise_recipe(const std::string& name, const std::vector<RunCur
       point.high = std::max(point.high, score);
     }
     summary.balanced_curve.push_back(point);
+    std::vector<double> domain_means(summary.domains.size(), 0);
+    for (size_t s = 0; s < seeds.size(); ++s) {
+      for (size_t d = 0; d < summary.domains.size(); ++d) {
+        domain_means[d] += seeds[s].evals[e].test[d] / n;
+      }
+    }
+    summary.domain_curve.push_back(std::move(domain_means));
   }
   summary.test_loss.assign(summary.domains.size(), 0);
   for (const auto& run : seeds) {

@@ -43,6 +43,8 @@ struct RecipeSummary {
     double mean = 0, low = 0, high = 0;
   };
   std::vector<CurvePoint> balanced_curve;
+  // Per evaluation step (as balanced_curve), per domain: the seed-mean test loss.
+  std::vector<std::vector<double>> domain_curve;
   uint64_t final_step = 0;
   std::map<std::string, BaselineComparison> versus;  // by baseline recipe
 };

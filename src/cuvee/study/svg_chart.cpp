@@ -110,6 +110,10 @@ void extend(Frame& frame, const std::vector<Series>& series) {
       frame.y0 = std::min(frame.y0, y);
       frame.y1 = std::max(frame.y1, y);
     }
+    for (const auto& [low, high] : s.band) {
+      if (std::isfinite(low)) frame.y0 = std::min(frame.y0, low);
+      if (std::isfinite(high)) frame.y1 = std::max(frame.y1, high);
+    }
   }
 }
 
@@ -179,6 +183,20 @@ std::string line_chart(const Axes& axes, const std::vector<Series>& series) {
   settle(frame);
   std::string svg = open_svg(axes);
   svg += draw_axes(axes, frame);
+  for (const auto& s : series) {
+    if (s.band.size() != s.points.size() || s.band.empty()) continue;
+    std::string area;
+    for (size_t i = 0; i < s.points.size(); ++i) {
+      area += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "M" : " L", frame.px(s.points[i].first),
+                          frame.py(s.band[i].second));
+    }
+    for (size_t i = s.points.size(); i-- > 0;) {
+      area +=
+          fmt::format(" L{:.1f},{:.1f}", frame.px(s.points[i].first), frame.py(s.band[i].first));
+    }
+    svg += fmt::format("<path class=\"band\" d=\"{} Z\" fill=\"{}\" fill-opacity=\"0.15\"/>\n",
+                       area, s.color);
+  }
   for (const auto& s : series) {
     std::string path;
     for (const auto& [x, y] : s.points) {

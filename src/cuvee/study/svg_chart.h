@@ -15,6 +15,9 @@ struct Series {
   std::string color;  // CSS colour
   std::vector<std::pair<double, double>> points;
   bool dashed = false;
+  // (low, high) at each point, drawn as a shaded area behind the line (line_chart only); empty:
+  // none.
+  std::vector<std::pair<double, double>> band;
 };
 
 struct Axes {
