@@ -33,3 +33,33 @@ write_tiny_config() {
     cat
   } >"$file"
 }
+
+# write_tiny_study SAVE_EVERY: three tiny byte-level domains (alpha, beta, gamma: 60, 40 and 30
+# documents, 30% held out) in data/domains, the tiny model's config tiny.toml over them
+# (checkpointing every SAVE_EVERY steps) and study.toml, a 20-step demo scale with a 2-mixture
+# oracle: the study the CLI tests run.
+write_tiny_study() {
+  local save_every=$1 d
+  for d in alpha:60 beta:40 gamma:30; do
+    make_jsonl "${d%%:*}" "${d##*:}"
+    "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.3 --out data/domains "${d%%:*}.jsonl" >/dev/null
+  done
+  write_tiny_config tiny.toml data/domains <<TOML
+[train]
+batch_size = 4
+lr = 1e-2
+warmup_steps = 2
+eval_sequences = 4
+save_every = $save_every
+threads = 1
+TOML
+  cat >study.toml <<'TOML'
+data = "data"
+train = "tiny.toml"
+[oracle]
+samples = 2
+[scales.demo]
+steps = 20
+eval_every = 2
+TOML
+}

@@ -6,28 +6,7 @@ source "$(dirname "$0")/lib.sh" "$1"
 KILLS=${2:-8}
 SEED=${3:-1}
 
-for d in alpha:60 beta:40 gamma:30; do
-  make_jsonl "${d%%:*}" "${d##*:}"
-  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.3 --out data/domains "${d%%:*}.jsonl" >/dev/null
-done
-write_tiny_config tiny.toml data/domains <<'TOML'
-[train]
-batch_size = 4
-lr = 1e-2
-warmup_steps = 2
-eval_sequences = 4
-save_every = 4
-threads = 1
-TOML
-cat >study.toml <<'TOML'
-data = "data"
-train = "tiny.toml"
-[oracle]
-samples = 2
-[scales.demo]
-steps = 20
-eval_every = 2
-TOML
+write_tiny_study 4
 
 start=$SECONDS
 "$CUVEE" study study.toml --out reference 2>reference.log || { cat reference.log >&2; fail "the uninterrupted study failed"; }

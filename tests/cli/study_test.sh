@@ -3,35 +3,7 @@
 # nothing, and the errors for missing data and bad configs.
 source "$(dirname "$0")/lib.sh" "$1"
 
-for d in alpha:60 beta:40 gamma:30; do
-  make_jsonl "${d%%:*}" "${d##*:}"
-  "$CUVEE" -q import --domain "${d%%:*}" --heldout 0.3 --out data/domains "${d%%:*}.jsonl" >/dev/null
-done
-cat >tiny.toml <<'TOML'
-[data]
-paths = ["data/domains"]
-[model]
-context = 16
-width = 16
-depth = 1
-heads = 2
-[train]
-batch_size = 4
-lr = 1e-2
-warmup_steps = 2
-eval_sequences = 4
-save_every = 10
-threads = 1
-TOML
-cat >study.toml <<'TOML'
-data = "data"
-train = "tiny.toml"
-[oracle]
-samples = 2
-[scales.demo]
-steps = 20
-eval_every = 2
-TOML
+write_tiny_study 10
 
 "$CUVEE" study study.toml --out out 2>first.log || { cat first.log >&2; fail "the study failed"; }
 grep -q "ETA" first.log || fail "no progress lines with an ETA"
