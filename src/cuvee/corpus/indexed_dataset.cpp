@@ -127,7 +127,8 @@ void IndexedDatasetWriter::encode(std::span<const int32_t> tokens,
       }
       break;
     default:
-      std::memcpy(bytes, tokens.data(), tokens.size() * sizeof(int32_t));
+      // An empty document's span may hold a null pointer, which memcpy must never get.
+      if (!tokens.empty()) std::memcpy(bytes, tokens.data(), tokens.size() * sizeof(int32_t));
   }
 }
 
