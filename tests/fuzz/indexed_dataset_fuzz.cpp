@@ -15,7 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto parts = fuzz::split_parts({reinterpret_cast<const char*>(data), size}, 2);
   const auto prefix = fuzz::scratch_file("tokens.idx", parts[0]).parent_path() / "tokens";
   fuzz::scratch_file("tokens.bin", parts.size() > 1 ? parts[1] : std::string_view());
-  const uint64_t seq_len = 1 + (parts.size() > 1 && !parts[1].empty() ? parts[1][0] % 16 : 3);
+  // The byte as unsigned: a char's sign would make the length 0 or wrap it around.
+  const uint64_t seq_len =
+      1 + (parts.size() > 1 && !parts[1].empty() ? static_cast<uint8_t>(parts[1][0]) % 16 : 3);
   fuzz::expect_clean("tokens.", [&] {
     IndexedDataset dataset(prefix);
     // What inspect prints, and every document read back.
