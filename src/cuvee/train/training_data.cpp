@@ -9,11 +9,9 @@ TrainingData::TrainingData(std::span<const std::filesystem::path> paths, uint64_
   vocab_size_ = domains_.front()->manifest().tokenizer.vocab_size;
   for (const auto& domain : domains_) {
     names_.push_back(domain->name());
-    train_.emplace_back(domain->train(), context);
-    validation_.emplace_back(domain->validation(), context);
-    test_.emplace_back(domain->test(), context);
     for (Split split : kSplits) {
-      if (TokenWindows(domain->split(split), context).count() > 0) continue;
+      auto& windows = windows_[static_cast<size_t>(split)];
+      if (windows.emplace_back(domain->split(split), context).count() > 0) continue;
       fail(
           "domain '{}' ({}): its {} split has {} tokens, fewer than one window of "
           "model.context + 1 = {}{}",
@@ -25,15 +23,10 @@ TrainingData::TrainingData(std::span<const std::filesystem::path> paths, uint64_
 }
 
 const TokenWindows& TrainingData::eval_split(size_t d, Split split) const {
-  switch (split) {
-    case Split::kValidation:
-      return validation_.at(d);
-    case Split::kTest:
-      return test_.at(d);
-    case Split::kTrain:
-      break;
+  if (split == Split::kTrain) {
+    fail("evaluation reads the validation or the test split, not '{}'", split_name(split));
   }
-  fail("evaluation reads the validation or the test split, not '{}'", split_name(split));
+  return windows(split).at(d);
 }
 
 std::vector<uint64_t> TrainingData::train_tokens() const {
@@ -43,13 +36,13 @@ std::vector<uint64_t> TrainingData::train_tokens() const {
 }
 
 std::vector<uint64_t> TrainingData::train_windows() const {
-  std::vector<uint64_t> windows;
-  for (const auto& w : train_) windows.push_back(w.count());
-  return windows;
+  std::vector<uint64_t> counts;
+  for (const auto& w : windows(Split::kTrain)) counts.push_back(w.count());
+  return counts;
 }
 
 void TrainingData::read_train(std::span<const Draw> draws, int64_t* out) const {
-  read_draws(train_, draws, out);
+  read_draws(windows(Split::kTrain), draws, out);
 }
 
 std::vector<uint64_t> TrainingData::eval_windows(size_t d, Split split, uint64_t max) const {

@@ -4,6 +4,7 @@
 // whatever tensor they train with.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -45,9 +46,11 @@ class TrainingData {
   std::vector<std::unique_ptr<Domain>> domains_;
   std::vector<std::string> names_;
   const TokenWindows& eval_split(size_t d, Split split) const;
-  std::vector<TokenWindows> train_;
-  std::vector<TokenWindows> validation_;
-  std::vector<TokenWindows> test_;
+  const std::vector<TokenWindows>& windows(Split split) const {
+    return windows_[static_cast<size_t>(split)];
+  }
+  // Per split (kSplits order), each domain's windows.
+  std::array<std::vector<TokenWindows>, std::size(kSplits)> windows_;
 };
 
 }  // namespace cuvee
