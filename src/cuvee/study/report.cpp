@@ -66,14 +66,17 @@ std::string headline(const ReportData& data, const RecipeSummary& best) {
   return text + ".</p>\n";
 }
 
+// "mean [low, high]" of a paired comparison, or the mean alone with one seed.
+std::string interval_text(const PairedComparison& c) {
+  return c.ci95_low ? fmt::format("{:+.4f} [{:+.4f}, {:+.4f}]", c.mean, *c.ci95_low, *c.ci95_high)
+                    : fmt::format("{:+.4f}", c.mean);
+}
+
 std::string paired_cell(const RecipeSummary& recipe, const std::string& baseline) {
   auto it = recipe.versus.find(baseline);
   if (it == recipe.versus.end() || recipe.name == baseline) return "<td>–</td><td>–</td>";
   const auto& c = it->second.balanced;
-  std::string interval =
-      c.ci95_low ? fmt::format("{:+.4f} [{:+.4f}, {:+.4f}]", c.mean, *c.ci95_low, *c.ci95_high)
-                 : fmt::format("{:+.4f}", c.mean);
-  return fmt::format("<td>{}</td><td>{}</td>", interval, escape_html(c.verdict));
+  return fmt::format("<td>{}</td><td>{}</td>", interval_text(c), escape_html(c.verdict));
 }
 
 std::string steps_cell(const RecipeSummary& recipe, const std::string& baseline) {
@@ -203,10 +206,7 @@ std::string continual_section(const ReportData& data) {
   html += "</table>\n";
   if (arm.velocitune_new) {
     auto line = [](const char* what, const PairedComparison& c) {
-      const std::string interval =
-          c.ci95_low ? fmt::format("{:+.4f} [{:+.4f}, {:+.4f}]", c.mean, *c.ci95_low, *c.ci95_high)
-                     : fmt::format("{:+.4f}", c.mean);
-      return fmt::format("<li>{}: {} ({})</li>\n", what, interval, escape_html(c.verdict));
+      return fmt::format("<li>{}: {} ({})</li>\n", what, interval_text(c), escape_html(c.verdict));
     };
     html += "<p>Velocitune − natural, paired by seed:</p>\n<ul>\n";
     html += line("new domains", *arm.velocitune_new);

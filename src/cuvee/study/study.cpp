@@ -603,18 +603,28 @@ class Study {
     return choose_oracle(std::move(candidates), noise);
   }
 
+  // Training tokens per step, the same for every run (batch × context).
+  double tokens_per_step() const {
+    return static_cast<double>(shared_config_.batch_size) *
+           static_cast<double>(shared_config_.model.context);
+  }
+
+  // The metrics of a recipe's runs, one per seed.
+  static std::vector<RunCurves> read_curves(const std::vector<fs::path>& folders) {
+    std::vector<RunCurves> curves;
+    for (const auto& folder : folders) curves.push_back(read_run_metrics(folder));
+    return curves;
+  }
+
   // The headroom check, before any method runs: the oracle's search against natural and uniform,
   // and the paired seed noise (study/oracle.h). The summary and the page repeat it at the end.
   void check_headroom(const std::map<std::string, std::vector<fs::path>>& runs) {
     ReportData baselines;
     for (const char* recipe : {"natural", "uniform"}) {
-      std::vector<RunCurves> curves;
-      for (const auto& folder : runs.at(recipe)) curves.push_back(read_run_metrics(folder));
-      baselines.recipes.push_back(summarise_recipe(recipe, curves, *scoring_));
+      baselines.recipes.push_back(
+          summarise_recipe(recipe, read_curves(runs.at(recipe)), *scoring_));
     }
-    compare_with_baselines(baselines.recipes, {"natural", "uniform"},
-                           static_cast<double>(shared_config_.batch_size) *
-                               static_cast<double>(shared_config_.model.context));
+    compare_with_baselines(baselines.recipes, {"natural", "uniform"}, tokens_per_step());
     const Oracle oracle = *choose_oracle_of(runs, baselines);
     const std::string verdict =
         !oracle.can_rank ? "not judged with one seed"
@@ -636,16 +646,13 @@ class Study {
     data.domains = domain_names_;
     for (const auto& recipe : recipe_names()) {
       if (!runs.contains(recipe)) continue;
-      std::vector<RunCurves> curves;
-      for (const auto& folder : runs.at(recipe)) curves.push_back(read_run_metrics(folder));
+      const std::vector<RunCurves> curves = read_curves(runs.at(recipe));
       if (recipe == "odm" || recipe == "ado" || recipe == "velocitune") {
         data.trajectories[recipe] = curves.front();
       }
       data.recipes.push_back(summarise_recipe(recipe, curves, *scoring_));
     }
-    compare_with_baselines(data.recipes, {"natural", "uniform"},
-                           static_cast<double>(shared_config_.batch_size) *
-                               static_cast<double>(shared_config_.model.context));
+    compare_with_baselines(data.recipes, {"natural", "uniform"}, tokens_per_step());
     data.targets = scoring_->targets();
     data.mixtures.emplace_back(
         "uniform", std::vector<double>(domain_names_.size(), 1.0 / domain_names_.size()));
@@ -659,8 +666,7 @@ class Study {
     data.oracle = oracle;
     data.notes = notes_;
     data.continual = continual_;
-    data.tokens_per_step = static_cast<double>(shared_config_.batch_size) *
-                           static_cast<double>(shared_config_.model.context);
+    data.tokens_per_step = tokens_per_step();
     data.version = version_line();
 
     nlohmann::json summary;
