@@ -22,7 +22,7 @@
 #include "cuvee/core/rng.h"
 #include "cuvee/core/threads.h"
 #include "cuvee/corpus/domain.h"
-#include "cuvee/corpus/indexed_dataset.h"
+#include "cuvee/corpus/domain_writer.h"
 #include "cuvee/run/config.h"
 #include "cuvee/train/checkpoint.h"
 #include "cuvee/train/document_windows.h"
@@ -53,27 +53,22 @@ double sgemm_peak_flops() {
 // A domain of `documents` random documents of `length` tokens, as import would write it.
 fs::path write_random_domain(const fs::path& root, uint64_t documents, uint64_t length) {
   auto dir = root / "random";
-  fs::create_directories(dir);
   DomainManifest manifest;
   manifest.name = "random";
   manifest.tokenizer = {"sentencepiece", "bench.model", "0", kLocalpileVocab, 2};
   manifest.dtype = std::string(dtype_name(DType::kUInt16));
+  DomainWriter out(dir, DType::kUInt16);
   CounterRng rng(1, Stream::kTest);
   for (Split split : kSplits) {
-    IndexedDatasetWriter writer(split_prefix(dir, split), DType::kUInt16);
     const uint64_t count = split == Split::kTrain ? documents : 1;
     for (uint64_t d = 0; d < count; ++d) {
       std::vector<int32_t> tokens(length + 1, manifest.tokenizer.eos_id);
       for (uint64_t i = 0; i < length; ++i)
         tokens[i] = static_cast<int32_t>(rng.bits(d * length + i) % kLocalpileVocab);
-      writer.add_document(tokens);
+      out.add(split, tokens);
     }
-    auto& info = manifest.split(split);
-    info.documents = writer.documents();
-    info.tokens = writer.tokens();
-    writer.commit();
   }
-  write_domain_manifest(dir, manifest);
+  out.commit(manifest);
   return dir;
 }
 

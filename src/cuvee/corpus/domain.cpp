@@ -142,10 +142,6 @@ DomainManifest read_domain_manifest(const fs::path& domain_dir) {
   return DomainManifest::from_json(read_json(path), path);
 }
 
-void write_domain_manifest(const fs::path& domain_dir, const DomainManifest& manifest) {
-  prepare_domain_manifest(domain_dir, manifest)->commit();
-}
-
 std::unique_ptr<AtomicFile> prepare_domain_manifest(const fs::path& domain_dir,
                                                     const DomainManifest& manifest) {
   auto file = std::make_unique<AtomicFile>(manifest_path(domain_dir));

@@ -76,17 +76,16 @@ struct DomainManifest {
   static DomainManifest from_json(const nlohmann::json& json, const std::filesystem::path& where);
 };
 
+// "N documents, T tokens in train; … in validation; … in test", for the commands to print.
+std::string describe_splits(const DomainManifest& manifest);
+
 // A domain folder's manifest.json: its path, and the format's one reader and one writer
 // (errors name the file; written atomically). A manifest of the format before the validation/
 // test split (cuvee-domain/1) is an error that says how to rebuild the domain.
 std::filesystem::path manifest_path(const std::filesystem::path& domain_dir);
 DomainManifest read_domain_manifest(const std::filesystem::path& domain_dir);
-void write_domain_manifest(const std::filesystem::path& domain_dir, const DomainManifest& manifest);
-// The manifest written and finished (AtomicFile::finish) but not yet in place: commit() renames
-// it. For a writer that must have every byte on disk before it takes the old manifest away.
-// "N documents, T tokens in train; … in validation; … in test", for the commands to print.
-std::string describe_splits(const DomainManifest& manifest);
-
+// The writer: the manifest written and finished (AtomicFile::finish) but not yet in place;
+// commit() renames it. DomainWriter (domain_writer.h) calls it once every other file is on disk.
 std::unique_ptr<AtomicFile> prepare_domain_manifest(const std::filesystem::path& domain_dir,
                                                     const DomainManifest& manifest);
 
