@@ -108,6 +108,34 @@ TEST(VelocitunePolicy, TargetsFromAChinchillaFitOfAProxyRun) {
   EXPECT_NEAR(targets[1], law(1.5, 60, 20, 1e8, 1e6), 1e-3);
 }
 
+TEST(VelocitunePolicy, TargetsFromAStepFitOfAProxyRun) {
+  // One proxy run evaluated every 10 steps to 100, losses exactly eps + beta * s^-alpha with
+  // (eps, beta, alpha) = (2, 6, 0.5) for a and (1, 9, 0.25) for b; the targets are the fit's
+  // extrapolation to step 600 (no model size: the step law has none).
+  auto law = [](double eps, double beta, double alpha, double s) {
+    return eps + beta * std::pow(s, -alpha);
+  };
+  auto dir = std::filesystem::temp_directory_path() /
+             fmt::format("cuvee-velocitune-step-test-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream csv(dir / "obs.csv");
+    csv << "run,step,p.a,p.b,loss.a,loss.b\n";
+    for (int s = 10; s <= 100; s += 10) {
+      csv << fmt::format("proxy,{},0.5,0.5,{},{}\n", s, law(2, 6, 0.5, s), law(1, 9, 0.25, s));
+    }
+  }
+  write_law_fit(dir / "fit.json",
+                fit_observations("step", read_observations(dir / "obs.csv", {}), {}));
+  auto policy = velocitune({{"targets_fit", (dir / "fit.json").string()}, {"target_steps", 600}});
+  auto targets = policy->save_state()["targets"].get<std::vector<double>>();
+  // Without the step to extrapolate to, it is refused.
+  EXPECT_THROW(velocitune({{"targets_fit", (dir / "fit.json").string()}}), Error);
+  std::filesystem::remove_all(dir);
+  EXPECT_NEAR(targets[0], law(2, 6, 0.5, 600), 1e-4);
+  EXPECT_NEAR(targets[1], law(1, 9, 0.25, 600), 1e-4);
+}
+
 TEST(VelocitunePolicy, RefusesBadInput) {
   EXPECT_THROW(velocitune(nlohmann::json::object()), Error);      // no targets
   EXPECT_THROW(velocitune({{"targets", "a=1"}}), Error);          // b missing

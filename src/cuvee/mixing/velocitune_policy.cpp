@@ -121,7 +121,7 @@ std::vector<double> velocitune_targets(PolicyParams& params,
   if (direct.has_value() == fit_path.has_value()) {
     fail(
         "mixing: policy 'velocitune' needs exactly one of 'targets' (\"d1=x,d2=y\" or a table) "
-        "and 'targets_fit' (a chinchilla law fit of a proxy run)");
+        "and 'targets_fit' (a chinchilla or step law fit of a proxy run)");
   }
   std::map<std::string, double> targets;
   if (direct) {
@@ -129,16 +129,23 @@ std::vector<double> velocitune_targets(PolicyParams& params,
   } else {
     if (!fit_path->is_string())
       fail("mixing.targets_fit: expected a path, got {}", fit_path->dump());
-    LawFit fit = read_law_fit(fit_path->get<std::string>());
-    if (fit.law != "chinchilla") {
-      fail("mixing.targets_fit: {} is a '{}' fit; velocitune extrapolates a 'chinchilla' fit",
-           fit_path->get<std::string>(), fit.law);
+    const std::string path = fit_path->get<std::string>();
+    LawFit fit = read_law_fit(path);
+    if (fit.law != "chinchilla" && fit.law != "step") {
+      fail(
+          "mixing.targets_fit: {} is a '{}' fit; velocitune extrapolates a 'chinchilla' or a "
+          "'step' fit",
+          path, fit.law);
     }
     LawInput x;
-    x.model_size = params.number("model_size");
+    // The step law has no model-size term: a step fit needs only target_steps.
+    if (fit.law == "chinchilla") x.model_size = params.number("model_size");
     x.step = params.number("target_steps");
     for (size_t d = 0; d < fit.loss_domains.size(); ++d) {
-      targets[fit.loss_domains[d]] = *fit.predict(d, x);
+      auto target = fit.predict(d, x);
+      if (!target)
+        fail("mixing.targets_fit: {} has no fitted law for domain '{}'", path, fit.loss_domains[d]);
+      targets[fit.loss_domains[d]] = *target;
     }
   }
   std::vector<double> result;

@@ -9,10 +9,10 @@
 // Training losses (observe) are ignored: velocity is measured on held-out data, so the trainer
 // must call observe_eval after each evaluation, starting with one before the first step.
 //
-// Parameters: targets (a table {domain = loss} or "d1=x,d2=y"), or targets_fit (a chinchilla
-// law fit file of a proxy run, `cuvee law fit --law chinchilla`) with model_size (N) and
-// target_steps (D, in the fit's step unit) at which to extrapolate it; every (1), eta (1),
-// init (natural | uniform; natural).
+// Parameters: targets (a table {domain = loss} or "d1=x,d2=y"), or targets_fit (a law fit file
+// of a proxy run's evaluations, `cuvee law fit`: a chinchilla fit with model_size (N) and
+// target_steps (D, in the fit's step unit) at which to extrapolate it, or a step fit, with
+// target_steps only); every (1), eta (1), init (natural | uniform; natural).
 #pragma once
 
 #include <cstdint>
