@@ -50,6 +50,12 @@ for c in o["candidates"]:
 for r in s["recipes"]:
     share = r["oracle_share"]
     assert share is None or math.isfinite(share), r
+p = s["provenance"]
+assert p["model"].startswith("vocab ") and p["parameters"] > 0, p
+assert len(p["config_hash"]) == 16, p
+i = json.load(open("out/invocation.json"))
+assert i["runs_trained"] > 0 and i["runs_reused"] == 0 and i["cores"] >= 1, i
+assert 0 < i["training_seconds"] <= i["wall_seconds"], i
 PY
 # Both record the cuvee that made them, as `cuvee --version` names it.
 version_line=$("$CUVEE" --version)
@@ -57,16 +63,21 @@ python3 -c 'import json, sys; c = json.load(open("out/summary.json"))["cuvee"]
 line = "cuvee " + c["version"] + (" (commit " + c["commit"] + ")" if c["commit"] else "")
 assert line == sys.argv[1], (line, sys.argv[1])' "$version_line" || fail "summary.json's cuvee version"
 grep -qF "made by $version_line" out/report.html || fail "report.html does not name $version_line"
-for section in results oracle curves trajectories bimix; do
+for section in results oracle curves trajectories bimix provenance; do
   grep -q "<section id=\"$section\">" out/report.html || fail "report.html has no $section section"
 done
 ! grep -qE 'https?:' out/report.html || fail "report.html refers to something outside itself"
 
 # A second run finds every training finished and trains nothing.
 runs_before=$(ls out/runs | wc -l)
+cp out/summary.json first-summary.json
 "$CUVEE" study study.toml --out out 2>second.log || { cat second.log >&2; fail "the re-run failed"; }
 [ "$(grep -c 'finished earlier' second.log)" = "$runs_before" ] || fail "the re-run trained again: $(cat second.log)"
 ! grep -q "training" second.log || fail "the re-run trained again"
+python3 -c 'import json, sys; i = json.load(open("out/invocation.json"))
+assert i["runs_trained"] == 0 and i["runs_reused"] == int(sys.argv[1]), i' "$runs_before" ||
+  fail "invocation.json of the re-run: $(cat out/invocation.json)"
+cmp -s first-summary.json out/summary.json || fail "the re-run's summary.json differs from the first"
 
 # An interrupted run (a checkpoint before the last step, no finished marker) is resumed, and
 # ends with the bytes of the uninterrupted run: the odm run is redone up to step 10 with the

@@ -33,13 +33,24 @@ ReportData data() {
   d.oracle = choose_oracle(
       {{"natural", {0.5, 0.5}, 5.5}, {"uniform", {0.5, 0.5}, 5}, {"oracle.1", {0.2, 0.8}, 4.4}},
       std::nullopt);
-  d.notes = {"a <note>"};
+  d.provenance.version = "0.1.0";
+  d.provenance.commit = "abc123";
+  d.provenance.version_line = "cuvee 0.1.0 (commit abc123)";
+  d.provenance.config_hash = "00ff";
+  d.provenance.model = "vocab 257, context 64, width 128, depth 2, heads 4";
+  d.provenance.parameters = 123456;
+  d.invocation.cpu = "A <cpu>";
+  d.invocation.cores = 2;
+  d.invocation.wall_seconds = 125;
+  d.invocation.runs_trained = 3;
+  d.invocation.runs_reused = 1;
+  d.invocation.training_seconds = 100;
   return d;
 }
 
 TEST(Report, HasEverySection) {
   auto html = render_report(data());
-  for (const char* id : {"results", "oracle", "curves", "trajectories", "bimix", "notes"}) {
+  for (const char* id : {"results", "oracle", "curves", "trajectories", "bimix", "provenance"}) {
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   }
   EXPECT_NE(html.find("Lowest balanced score: <b>odm</b>"), std::string::npos);
@@ -56,7 +67,13 @@ TEST(Report, HasEverySection) {
   EXPECT_NE(html.find("Test loss per domain"), std::string::npos);
   EXPECT_NE(html.find("<td><b>3.500</b></td>"), std::string::npos);  // odm's code loss, lowest
   EXPECT_NE(html.find("1.20%"), std::string::npos);                  // extrapolation error
-  EXPECT_NE(html.find("a &lt;note&gt;"), std::string::npos);
+  // Provenance: the cuvee, the configs' hash, the model and its size, the machine, the time.
+  EXPECT_NE(html.find("<td>cuvee 0.1.0 (commit abc123)</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>00ff</td>"), std::string::npos);
+  EXPECT_NE(html.find("heads 4, 123456 parameters"), std::string::npos);
+  EXPECT_NE(html.find("A &lt;cpu&gt;, 2 cores"), std::string::npos);
+  EXPECT_NE(html.find("3 runs trained in"), std::string::npos);
+  EXPECT_NE(html.find("1 found finished from an earlier invocation"), std::string::npos);
   EXPECT_NE(html.find("Best: <b>oracle.1</b>, balanced score 4.4000: 1.1000 below natural"),
             std::string::npos);
   EXPECT_NE(html.find("Headroom not judged"), std::string::npos);

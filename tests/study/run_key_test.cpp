@@ -40,6 +40,18 @@ TEST(RunKey, FolderChangesWithEverySetting) {
   EXPECT_EQ(base.key_text().find("init_from"), std::string::npos);
 }
 
+TEST(RunKey, AFileTheSettingsNameIsKeyedByItsContents) {
+  testing::TempDir dir;
+  dir.write("mixture.json", "{\"a\": 0.5, \"b\": 0.5}");
+  auto with_file = spec();
+  with_file.sets.push_back("mixing.file=" + (dir / "mixture.json").string());
+  with_file.inputs = {dir / "mixture.json"};
+  const std::string before = with_file.folder_name();
+  EXPECT_EQ(with_file.folder_name(), before);
+  dir.write("mixture.json", "{\"a\": 0.25, \"b\": 0.75}");
+  EXPECT_NE(with_file.folder_name(), before);  // same path, other mixture: another run
+}
+
 TEST(RunKey, StateFollowsTheFolder) {
   testing::TempDir dir;
   auto folder = dir / "run";

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cuvee/core/error.h"
+#include "cuvee/study/recipes.h"
 
 namespace cuvee::study {
 namespace {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cuvee/core/progress.h"
 #include "cuvee/study/svg_chart.h"
 
 namespace cuvee::study {
@@ -24,13 +25,6 @@ td:first-child,th:first-child{text-align:left}tr.best td{background:#e8f5e9;font
 
 std::string number(double value, int digits = 4) {
   return std::isfinite(value) ? fmt::format("{:.{}f}", value, digits) : "–";
-}
-
-const RecipeSummary* find_recipe(const ReportData& data, const std::string& name) {
-  for (const auto& recipe : data.recipes) {
-    if (recipe.name == name) return &recipe;
-  }
-  return nullptr;
 }
 
 // "better than natural (−0.0291, 95% CI −0.0395 … −0.0187)" and the like, for one baseline.
@@ -226,7 +220,7 @@ std::string curves_section(const ReportData& data) {
   std::vector<Series> series;
   bool seeds = false;
   for (size_t i = 0; i < data.recipes.size(); ++i) {
-    Series s{data.recipes[i].name, palette(i), {}, data.recipes[i].name == "uniform"};
+    Series s{data.recipes[i].name, palette(i), {}, data.recipes[i].name == "uniform", {}};
     for (const auto& point : data.recipes[i].balanced_curve) {
       if (point.step == 0) continue;  // the untrained model dwarfs every difference
       s.points.emplace_back(million_tokens(data, point.step), point.mean);
@@ -264,7 +258,7 @@ std::string curves_section(const ReportData& data) {
     std::vector<Series> per_domain;
     for (size_t i = 0; i < data.recipes.size(); ++i) {
       const auto& recipe = data.recipes[i];
-      Series s{recipe.name, palette(i), {}, recipe.name == "uniform"};
+      Series s{recipe.name, palette(i), {}, recipe.name == "uniform", {}};
       for (size_t e = 0; e < recipe.balanced_curve.size(); ++e) {
         const double x = million_tokens(data, recipe.balanced_curve[e].step);
         if (x >= half) s.points.emplace_back(x, recipe.domain_curve[e][d]);
@@ -289,7 +283,7 @@ std::string trajectories_section(const ReportData& data) {
     for (const auto& point : run.weights) x.push_back(static_cast<double>(point.step));
     std::vector<Series> layers;
     for (size_t d = 0; d < run.domains.size(); ++d) {
-      Series layer{run.domains[d], palette(d), {}};
+      Series layer{run.domains[d], palette(d), {}, false, {}};
       for (const auto& point : run.weights) {
         layer.points.emplace_back(static_cast<double>(point.step), point.weights[d]);
       }
@@ -326,7 +320,7 @@ std::string bimix_section(const ReportData& data) {
       100 * q.extrapolation_rel_error, number(q.r2_log, 3), 100 * q.future_rel_error);
   std::vector<Series> series;
   for (size_t i = 0; i < q.points.size(); ++i) {
-    Series s{q.points[i].first, palette(i), {}};
+    Series s{q.points[i].first, palette(i), {}, false, {}};
     for (const auto& [predicted, observed] : q.points[i].second) {
       s.points.emplace_back(observed, predicted);
     }
@@ -335,6 +329,26 @@ std::string bimix_section(const ReportData& data) {
   Axes axes{"BiMix prediction against observed validation loss (every domain and step)",
             "observed loss", "predicted loss", 960, 460};
   return html + scatter_chart(axes, series) + "</section>\n";
+}
+
+// Where the numbers came from: cuvee, the configs' hash, the model, the machine, the time.
+std::string provenance_section(const ReportData& data) {
+  const Provenance& p = data.provenance;
+  const Invocation& i = data.invocation;
+  std::string runs =
+      fmt::format("{} runs trained in {}", i.runs_trained, human_duration(i.training_seconds));
+  if (i.runs_reused > 0)
+    runs += fmt::format(", {} found finished from an earlier invocation", i.runs_reused);
+  return fmt::format(
+      "<section id=\"provenance\"><h2>Provenance</h2>\n<table>\n"
+      "<tr><th>cuvee</th><td>{}</td></tr>\n"
+      "<tr><th>configs (hash of the study's and the training config's text)</th><td>{}</td></tr>\n"
+      "<tr><th>model</th><td>{}, {} parameters</td></tr>\n"
+      "<tr><th>machine</th><td>{}, {} cores</td></tr>\n"
+      "<tr><th>wall time</th><td>{} for this invocation: {}</td></tr>\n"
+      "</table></section>\n",
+      escape_html(p.version_line), escape_html(p.config_hash), escape_html(p.model), p.parameters,
+      escape_html(i.cpu), i.cores, human_duration(i.wall_seconds), escape_html(runs));
 }
 
 }  // namespace
@@ -350,7 +364,7 @@ std::string render_report(const ReportData& data) {
       "same model for the same steps with the same seeds. Scores are losses on each domain's "
       "test split, which nothing steers by; online policies and the BiMix fit read the "
       "validation split.</p>\n",
-      escape_html(data.config), escape_html(data.scale), escape_html(data.version));
+      escape_html(data.config), escape_html(data.scale), escape_html(data.provenance.version_line));
   if (data.recipes.empty()) {
     html += "<p>No recipe has finished.</p>\n";
   } else {
@@ -366,11 +380,7 @@ std::string render_report(const ReportData& data) {
     html += trajectories_section(data);
     html += bimix_section(data);
   }
-  if (!data.notes.empty()) {
-    html += "<section id=\"notes\"><h2>Notes</h2>\n<ul>\n";
-    for (const auto& note : data.notes) html += "<li>" + escape_html(note) + "</li>\n";
-    html += "</ul></section>\n";
-  }
+  html += provenance_section(data);
   return html + "</body>\n</html>\n";
 }
 

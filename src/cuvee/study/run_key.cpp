@@ -13,6 +13,8 @@ std::string RunSpec::key_text() const {
   // Only where set, so that the keys of runs from a fresh model are what they were before it.
   if (!init_from.empty()) text += "init_from=" + init_from.string() + "\n";
   for (const auto& set : sets) text += "--set " + set + "\n";
+  for (const auto& input : inputs)
+    text += fmt::format("input {} {}\n", input.string(), hex64(hash64(read_file(input))));
   text += "config:\n" + train_config_text;
   return text;
 }

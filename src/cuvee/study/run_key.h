@@ -1,7 +1,8 @@
 // A training run of the study, identified by its configuration: the folder it lives in is
 // named by the recipe and a hash of everything that decides its result (the training config's
-// text, every override, the step it stops at), so re-running a study finds the runs it
-// already has, a changed setting gets a new folder, and an interrupted run is resumed.
+// text, every override and the contents of the files they name, the step it stops at), so
+// re-running a study finds the runs it already has, a changed setting gets a new folder, and an
+// interrupted run is resumed.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,9 @@ struct RunSpec {
   std::vector<std::string> sets;    // KEY=VALUE overrides, in order
   uint64_t stop_step = 0;           // --steps (0: the whole schedule)
   std::filesystem::path init_from;  // --init-from: the base run (empty: a fresh model)
+  // Files the overrides name (a mixture, a law fit): the key hashes their contents, so a run
+  // whose file changed is a new run.
+  std::vector<std::filesystem::path> inputs;
 
   // The canonical text the key hashes (also written into the run folder).
   std::string key_text() const;

@@ -14,27 +14,30 @@
 #include "cuvee/core/atomic_file.h"
 #include "cuvee/core/csv.h"
 #include "cuvee/core/error.h"
-#include "cuvee/core/json_file.h"
+#include "cuvee/core/hash.h"
 #include "cuvee/core/mixture_file.h"
 #include "cuvee/core/nearest_name.h"
 #include "cuvee/core/progress.h"
+#include "cuvee/core/threads.h"
 #include "cuvee/core/version.h"
 #include "cuvee/corpus/domain.h"
 #include "cuvee/laws/law_fit.h"
-#include "cuvee/laws/metrics.h"
-#include "cuvee/laws/observations.h"
 #include "cuvee/run/config.h"
 #include "cuvee/run/metrics.h"
 #include "cuvee/run/run_folder.h"
 #include "cuvee/selection/keep_list.h"
+#include "cuvee/study/bimix_quality.h"
+#include "cuvee/study/child_commands.h"
 #include "cuvee/study/child_process.h"
 #include "cuvee/study/continual.h"
 #include "cuvee/study/oracle.h"
+#include "cuvee/study/provenance.h"
+#include "cuvee/study/recipes.h"
 #include "cuvee/study/report.h"
 #include "cuvee/study/run_key.h"
-#include "cuvee/study/schedules.h"
 #include "cuvee/study/scoring.h"
 #include "cuvee/study/summary.h"
+#include "cuvee/study/summary_file.h"
 
 namespace cuvee::study {
 namespace {
@@ -52,6 +55,7 @@ struct StudyDomain {
   uint64_t train_documents = 0;
   uint64_t heldout_documents = 0;  // validation and test, numbered after train
   uint64_t train_tokens = 0;
+  uint64_t vocab_size = 0;
 };
 
 std::vector<StudyDomain> study_domains(const fs::path& data) {
@@ -63,7 +67,7 @@ std::vector<StudyDomain> study_domains(const fs::path& data) {
       auto manifest = read_domain_manifest(entry.path());
       domains.push_back({entry.path().filename().string(), entry.path(), manifest.train.documents,
                          manifest.validation.documents + manifest.test.documents,
-                         manifest.train.tokens});
+                         manifest.train.tokens, manifest.tokenizer.vocab_size});
     }
   }
   if (domains.size() < 2) {
@@ -77,13 +81,16 @@ std::vector<StudyDomain> study_domains(const fs::path& data) {
   return domains;
 }
 
-std::string weights_setting(const std::vector<std::string>& domains,
-                            const std::vector<double>& weights) {
-  std::vector<std::string> parts;
-  for (size_t d = 0; d < domains.size(); ++d) {
-    parts.push_back(fmt::format("{}={}", domains[d], format_number(weights[d])));
-  }
-  return fmt::format("mixing.weights={}", fmt::join(parts, ","));
+// A run's mixing: its `mixing.*` overrides and the files they name (whose contents the run's key
+// hashes, study/run_key.h).
+struct Mixing {
+  std::vector<std::string> sets;
+  std::vector<fs::path> files;
+};
+
+// The fixed policy on the mixture file at `path`.
+Mixing fixed_mixture(const fs::path& path) {
+  return {{"mixing.policy=fixed", "mixing.file=" + path.string()}, {path}};
 }
 
 // The rows of observation tables whose step passes `keep`, as one table.
@@ -109,7 +116,9 @@ class Study {
       : config_(config),
         scale_(config.scale(options.scale)),
         scale_name_(options.scale),
-        out_(options.out) {
+        out_(options.out),
+        length_{scale_.steps, scale_.eval_every, config.odm_epsilon_reference_steps},
+        all_domains_(config.data / "domains") {
     domains_ = study_domains(config.data);
     std::vector<uint64_t> train_tokens;
     for (const auto& d : domains_) {
@@ -130,9 +139,9 @@ class Study {
     train_text_ = read_file(config.train);
     // The training config as the uniform run's trainer reads it (every run has its model and
     // length): the study's other steps take the model's context from it.
-    shared_config_ = parse_train_config(
-        train_text_, config.train,
-        run_sets("uniform", scale_.seeds.front(), (config.data / "domains").string()));
+    shared_config_ = parse_train_config(train_text_, config.train,
+                                        run_sets("uniform", scale_.seeds.front(), all_domains_));
+    shared_config_.model.vocab_size = static_cast<int64_t>(domains_.front().vocab_size);
     proxy_steps_ = std::max<uint64_t>(
         scale_.eval_every * 3,
         static_cast<uint64_t>(std::llround(config.proxy_fraction * scale_.steps)) /
@@ -154,79 +163,63 @@ class Study {
   }
 
   void run() {
-    auto has = [&](const char* recipe) {
-      return std::find(config_.recipes.begin(), config_.recipes.end(), recipe) !=
-             config_.recipes.end();
-    };
     const int64_t first_seed = scale_.seeds.front();
     std::map<std::string, std::vector<fs::path>> runs;  // recipe → run folder per seed
-    auto train_all = [&](const std::string& recipe, const std::vector<std::string>& sets,
-                         const std::string& domains_path) {
+    auto train_all = [&](const std::string& recipe, const Mixing& mixing, const fs::path& domains) {
       for (int64_t seed : scale_.seeds) {
-        runs[recipe].push_back(train(recipe, seed, sets, domains_path, 0));
+        runs[recipe].push_back(train(recipe, seed, mixing, domains));
       }
     };
-    std::string domains_path = (config_.data / "domains").string();
-    if (has("natural")) train_all("natural", {"mixing.policy=natural"}, domains_path);
-    train_all("uniform", {"mixing.policy=uniform"}, domains_path);
+    if (has("natural")) train_all("natural", recipe_mixing("natural"), all_domains_);
+    train_all("uniform", recipe_mixing("uniform"), all_domains_);
     // The oracle's search, first seed only: every candidate at the recipes' own budget.
     oracle_mixtures_ = dirichlet_mixtures(config_.oracle_samples, domain_names_.size(),
                                           static_cast<uint64_t>(first_seed));
     for (size_t k = 0; k < oracle_mixtures_.size(); ++k) {
-      oracle_runs_.push_back(
-          train(fmt::format("oracle.{}", k + 1), first_seed,
-                {"mixing.policy=fixed", weights_setting(domain_names_, oracle_mixtures_[k])},
-                domains_path, 0));
+      oracle_runs_.push_back(train(fmt::format("oracle.{}", k + 1), first_seed,
+                                   fixed_mixture(oracle_mixture_file(k)), all_domains_));
     }
     if (!oracle_runs_.empty() && has("natural")) check_headroom(runs);
+    std::optional<fs::path> entropy_file;
     if (has("entropy") || has("bimix")) {
+      entropy_file = entropy_mixture(config_.entropy_measure);
       mixtures_.emplace_back("entropy (" + config_.entropy_measure + ")",
-                             entropy_mixture(config_.entropy_measure));
+                             read_mixture_file(*entropy_file).weights_for(domain_names_));
     }
-    if (has("entropy")) {
-      train_all("entropy",
-                {"mixing.policy=fixed", weights_setting(domain_names_, mixtures_.back().second)},
-                domains_path);
-    }
+    if (has("entropy")) train_all("entropy", fixed_mixture(*entropy_file), all_domains_);
     if (has("bimix")) {
-      auto weights = bimix_mixture(runs);
-      mixtures_.emplace_back("bimix", weights);
-      train_all("bimix", {"mixing.policy=fixed", weights_setting(domain_names_, weights)},
-                domains_path);
+      const fs::path file = bimix_mixture(runs, *entropy_file);
+      mixtures_.emplace_back("bimix", read_mixture_file(file).weights_for(domain_names_));
+      train_all("bimix", fixed_mixture(file), all_domains_);
     }
     for (const char* policy : {"odm", "ado"}) {
-      if (has(policy))
-        train_all(policy,
-                  policy_settings(policy, scale_.steps, scale_.eval_every,
-                                  config_.odm_epsilon_reference_steps),
-                  domains_path);
+      if (has(policy)) train_all(policy, recipe_mixing(policy), all_domains_);
     }
-    if (has("velocitune")) {
-      auto sets = policy_settings("velocitune", scale_.steps, scale_.eval_every);
-      sets.push_back(velocitune_targets(runs.at("natural").front()));
-      train_all("velocitune", sets, domains_path);
-    }
+    if (has("velocitune"))
+      train_all("velocitune", velocitune_mixing(runs.at("natural").front()), all_domains_);
     if (!config_.continual_base.empty())
       continual_ = continue_from_base(runs.at("natural").front());
-    if (has("density")) {
-      train_all("density", {"mixing.policy=natural"}, density_domains(first_seed).string());
-    }
+    if (has("density")) train_all("density", recipe_mixing("density"), density_domains(first_seed));
     if (has("perplexity")) {
-      train_all("perplexity", {"mixing.policy=natural"},
-                perplexity_domains(runs.at("natural").front()).string());
+      train_all("perplexity", recipe_mixing("perplexity"),
+                perplexity_domains(runs.at("natural").front()));
     }
     report(runs);
   }
 
  private:
+  bool has(const char* recipe) const {
+    return std::find(config_.recipes.begin(), config_.recipes.end(), recipe) !=
+           config_.recipes.end();
+  }
+
+  // The recipe's own settings (study/recipes.h), scaled to the study's run length.
+  Mixing recipe_mixing(const char* name) const { return {recipe(name).settings(length_), {}}; }
+
   // Estimated steps of all training, for the ETA (proxy runs count their proxy steps).
   void plan_steps() {
     size_t full_recipes = config_.recipes.size();
     total_steps_ = (full_recipes * scale_.seeds.size() + config_.oracle_samples) * scale_.steps;
-    const auto has = [&](const char* recipe) {
-      return std::find(config_.recipes.begin(), config_.recipes.end(), recipe) !=
-             config_.recipes.end();
-    };
     if (has("bimix")) {
       // Without the entropy recipe, its mixture is one more proxy (bimix_mixture).
       const size_t proxies = proxy_measures().size() + (has("entropy") ? 0 : 1);
@@ -260,52 +253,49 @@ class Study {
   // The overrides of the shared training config every run gets: its name, seed, data, length
   // and the scale's settings (a recipe adds its own).
   std::vector<std::string> run_sets(const std::string& name, int64_t seed,
-                                    const std::string& domains_path) const {
+                                    const fs::path& domains) const {
     std::vector<std::string> sets = {fmt::format("run={}", name), fmt::format("seed={}", seed),
-                                     fmt::format("data.paths=[\"{}\"]", domains_path),
+                                     fmt::format("data.paths=[\"{}\"]", domains.string()),
                                      fmt::format("train.steps={}", scale_.steps),
                                      fmt::format("train.eval_every={}", scale_.eval_every)};
     for (const auto& [key, value] : scale_.set) sets.push_back(fmt::format("{}={}", key, value));
     return sets;
   }
 
-  // Trains (or finds, or resumes) one run and returns its folder.
-  fs::path train(const std::string& recipe, int64_t seed,
-                 const std::vector<std::string>& recipe_sets, const std::string& domains_path,
-                 uint64_t stop_step, const fs::path& init_from = {}) {
+  // Trains (or finds, or resumes) one run and returns its folder: `stop_step` > 0 stops it early
+  // (a proxy), `init_from` continues a base run.
+  fs::path train(const std::string& recipe, int64_t seed, const Mixing& mixing,
+                 const fs::path& domains, uint64_t stop_step = 0, const fs::path& init_from = {}) {
     if (stop_requested()) fail("interrupted; run the same command again to resume");
     RunSpec spec;
     spec.name = seed == scale_.seeds.front() ? recipe : fmt::format("{}.seed{}", recipe, seed);
     spec.train_config_text = train_text_;
     spec.stop_step = stop_step;
     spec.init_from = init_from;
-    spec.sets = run_sets(spec.name, seed, domains_path);
-    spec.sets.insert(spec.sets.end(), recipe_sets.begin(), recipe_sets.end());
-    fs::path folder = out_ / "runs" / spec.folder_name();
-    uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;
-    RunState state = run_state(folder);
+    spec.sets = run_sets(spec.name, seed, domains);
+    spec.sets.insert(spec.sets.end(), mixing.sets.begin(), mixing.sets.end());
+    spec.inputs = mixing.files;
+    const fs::path folder = out_ / "runs" / spec.folder_name();
+    const uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;
+    const RunState state = run_state(folder);
     if (state == RunState::finished) {
       if (!std::filesystem::exists(folder / kFinishedMarker)) mark_finished(folder, spec);
       done_steps_ += steps;
+      ++runs_reused_;
       progress(fmt::format("{}: finished earlier ({})", spec.name, folder.string()));
       return folder;
     }
-    std::vector<std::string> command = {cuvee_program().string(), "--quiet", "train",
-                                        config_.train.string(),   "--out",   folder.string()};
-    if (stop_step > 0) command.insert(command.end(), {"--steps", std::to_string(stop_step)});
-    if (!init_from.empty()) command.insert(command.end(), {"--init-from", init_from.string()});
-    if (state == RunState::interrupted) {
-      command.push_back("--resume");
-    } else if (fs::exists(folder)) {
+    TrainCommand command{
+        config_.train, folder, stop_step, init_from, state == RunState::interrupted, spec.sets};
+    if (state == RunState::fresh && fs::exists(folder)) {
       fs::remove_all(folder);  // nothing checkpointed: start again
     }
-    for (const auto& set : spec.sets) command.insert(command.end(), {"--set", set});
     fs::create_directories(folder);
     progress(fmt::format("{}: {} {} steps (log {})", spec.name,
-                         state == RunState::interrupted ? "resuming" : "training", steps,
+                         command.resume ? "resuming" : "training", steps,
                          (folder / kTrainLogFile).string()));
     auto begin = Clock::now();
-    if (int status = run_child(command, folder / kTrainLogFile); status != 0) {
+    if (int status = run_child(command.argv(), folder / kTrainLogFile); status != 0) {
       if (stop_requested() || status == 130) {
         fail("interrupted during {} (checkpointed in {}); run the same command again to resume",
              spec.name, folder.string());
@@ -317,107 +307,106 @@ class Study {
     trained_seconds_ += std::chrono::duration<double>(Clock::now() - begin).count();
     trained_steps_ += steps;
     done_steps_ += steps;
+    ++runs_trained_;
     return folder;
   }
 
-  std::vector<double> entropy_mixture(const std::string& measure) {
+  // The oracle's k-th candidate as a mixture file (written once: the draw is seeded).
+  fs::path oracle_mixture_file(size_t k) {
+    const fs::path path = out_ / "oracle" / fmt::format("mixture.{}.json", k + 1);
+    fs::create_directories(path.parent_path());
+    MixtureFile file;
+    file.method = "dirichlet";
+    file.mixture.domains = domain_names_;
+    file.mixture.weights = oracle_mixtures_[k];
+    file.provenance = {{"seed", scale_.seeds.front()}, {"candidate", k + 1}};
+    write_mixture_file(path, file);
+    return path;
+  }
+
+  // The entropy mixture of `measure` (`cuvee mix entropy`), computed once; its file.
+  fs::path entropy_mixture(const std::string& measure) {
     fs::path out =
         out_ / "prep" / fmt::format("entropy.{}.{}.json", measure, config_.entropy_estimator);
     if (!fs::exists(out)) {
       progress(fmt::format("counting {} entropy of the domains", measure));
-      run_child_checked({cuvee_program().string(), "--quiet", "mix", "entropy", "--data",
-                         (config_.data / "domains").string(), "--measure", measure, "--estimator",
-                         config_.entropy_estimator, "--context-length",
-                         std::to_string(shared_config_.model.context), "--out", out.string()},
-                        out_ / "prep" / "prep.log");
+      EntropyMixtureCommand command{all_domains_, measure, config_.entropy_estimator,
+                                    static_cast<uint64_t>(shared_config_.model.context), out};
+      run_child_checked(command.argv(), out_ / "prep" / "prep.log");
     }
-    return read_mixture_file(out).weights_for(domain_names_);
-  }
-
-  void law_command(const std::vector<std::string>& arguments) {
-    std::vector<std::string> command = {cuvee_program().string(), "--quiet", "law"};
-    command.insert(command.end(), arguments.begin(), arguments.end());
-    run_child_checked(command, out_ / "bimix" / "law.log");
+    return out;
   }
 
   // Proxy runs (natural, uniform, the entropy recipe's mixture, and the other entropy measures'
   // mixtures, trained for the proxy window), a BiMix fit of their evaluations up to the window,
-  // and the mixture it predicts best at the full length.
-  std::vector<double> bimix_mixture(std::map<std::string, std::vector<fs::path>>& runs) {
-    fs::create_directories(out_ / "bimix");
+  // and the mixture it predicts best at the full length: its file.
+  fs::path bimix_mixture(std::map<std::string, std::vector<fs::path>>& runs,
+                         const fs::path& entropy_file) {
+    const BimixFolder bimix{out_ / "bimix"};
+    fs::create_directories(bimix.dir);
     std::vector<fs::path> tables;
     for (const char* recipe : {"natural", "uniform", "entropy"}) {
       if (runs.contains(recipe)) tables.push_back(runs[recipe].front() / kObservationsFile);
     }
     if (!runs.contains("entropy")) {
-      auto folder =
-          train("proxy." + config_.entropy_measure, scale_.seeds.front(),
-                {"mixing.policy=fixed", weights_setting(domain_names_, mixtures_.back().second)},
-                (config_.data / "domains").string(), proxy_steps_);
+      auto folder = train("proxy." + config_.entropy_measure, scale_.seeds.front(),
+                          fixed_mixture(entropy_file), all_domains_, proxy_steps_);
       tables.push_back(folder / kObservationsFile);
     }
     for (const auto& measure : proxy_measures()) {
-      auto weights = entropy_mixture(measure);
       auto folder = train("proxy." + measure, scale_.seeds.front(),
-                          {"mixing.policy=fixed", weights_setting(domain_names_, weights)},
-                          (config_.data / "domains").string(), proxy_steps_);
+                          fixed_mixture(entropy_mixture(measure)), all_domains_, proxy_steps_);
       tables.push_back(folder / kObservationsFile);
     }
     proxy_tables_ = tables;
     const double window = static_cast<double>(proxy_steps_);
-    fs::path dir = out_ / "bimix";
-    write_rows(tables, dir / "proxies.csv",
+    write_rows(tables, bimix.proxies(),
                [&](const std::string&, double step) { return step > 0 && step <= window; });
-    // The paper's extrapolation protocol: fit without each proxy's last evaluation.
-    write_rows(tables, dir / "extrapolation_fit.csv",
+    write_rows(tables, bimix.extrapolation_data(),
                [&](const std::string&, double step) { return step > 0 && step < window; });
-    write_rows(tables, dir / "extrapolation_held_out.csv",
+    write_rows(tables, bimix.extrapolation_held_out(),
                [&](const std::string&, double step) { return step == window; });
     progress("fitting BiMix to the proxy runs");
-    law_command({"fit", "--law", "bimix", "--data", (dir / "extrapolation_fit.csv").string(),
-                 "--out", (dir / "extrapolation_fit.json").string()});
-    law_command({"fit", "--law", "bimix", "--data", (dir / "proxies.csv").string(), "--out",
-                 (dir / "fit.json").string()});
+    run_child_checked(
+        LawFitCommand{"bimix", bimix.extrapolation_data(), bimix.extrapolation_fit()}.argv(),
+        bimix.log());
+    run_child_checked(LawFitCommand{"bimix", bimix.proxies(), bimix.fit()}.argv(), bimix.log());
     // A domain whose fitted loss does not fall with its share (α = 0) would get nothing, where
     // BiMix is undefined: every domain keeps at least kBimixFloor.
-    std::vector<std::string> floors;
-    for (const auto& domain : domain_names_)
-      floors.push_back(fmt::format("{}={}", domain, kBimixFloor));
-    law_command({"optimize", "--fit", (dir / "fit.json").string(), "--step",
-                 std::to_string(scale_.steps), "--floor", fmt::format("{}", fmt::join(floors, ",")),
-                 "--out", (dir / "mixture.json").string()});
-    return read_mixture_file(dir / "mixture.json").weights_for(domain_names_);
+    LawOptimizeCommand optimize{bimix.fit(), scale_.steps, {}, bimix.mixture()};
+    for (const auto& domain : domain_names_) optimize.floors[domain] = kBimixFloor;
+    run_child_checked(optimize.argv(), bimix.log());
+    return bimix.mixture();
   }
 
-  // The natural run's evaluations up to the proxy window, fitted with the step law and
-  // extrapolated to the full length: Velocitune's target loss per domain.
-  std::string velocitune_targets(const fs::path& natural_run) {
-    if (!targets_setting_.empty()) return targets_setting_;
-    fs::path dir = out_ / "velocitune";
-    fs::create_directories(dir);
-    const double window = static_cast<double>(proxy_steps_);
-    write_rows({natural_run / kObservationsFile}, dir / "proxy.csv",
-               [&](const std::string&, double step) { return step > 0 && step <= window; });
-    run_child_checked({cuvee_program().string(), "--quiet", "law", "fit", "--law", "step", "--data",
-                       (dir / "proxy.csv").string(), "--out", (dir / "step_fit.json").string()},
-                      dir / "law.log");
-    LawFit fit = read_law_fit(dir / "step_fit.json");
-    ObservationTable proxy = read_observations(dir / "proxy.csv");
-    std::vector<std::string> targets;
-    for (size_t d = 0; d < fit.loss_domains.size(); ++d) {
+  // Velocitune's mixing: its schedule, and as targets the natural run's evaluations up to the
+  // proxy window fitted with the step law, which the policy extrapolates to the full length.
+  Mixing velocitune_mixing(const fs::path& natural_run) {
+    const fs::path dir = out_ / "velocitune";
+    const fs::path proxy = dir / "proxy.csv", fit_file = dir / "step_fit.json";
+    if (velocitune_targets_.empty()) {
+      fs::create_directories(dir);
+      const double window = static_cast<double>(proxy_steps_);
+      write_rows({natural_run / kObservationsFile}, proxy,
+                 [&](const std::string&, double step) { return step > 0 && step <= window; });
+      run_child_checked(LawFitCommand{"step", proxy, fit_file}.argv(), dir / "law.log");
+      // The summary's copy of the targets the policy computes from the same fit.
+      LawFit fit = read_law_fit(fit_file);
       LawInput x;
       x.step = static_cast<double>(scale_.steps);
-      x.proportions = proxy.proportion_row(0);
-      auto target = fit.predict(d, x);
-      if (!target || !std::isfinite(*target)) {
-        fail("{}: no finite target for domain {}", (dir / "step_fit.json").string(),
-             fit.loss_domains[d]);
+      for (size_t d = 0; d < fit.loss_domains.size(); ++d) {
+        auto target = fit.predict(d, x);
+        if (!target || !std::isfinite(*target)) {
+          fail("{}: no finite target for domain {}", fit_file.string(), fit.loss_domains[d]);
+        }
+        velocitune_targets_[fit.loss_domains[d]] = *target;
       }
-      targets_[fit.loss_domains[d]] = *target;
-      targets.push_back(fmt::format("{}={}", fit.loss_domains[d], format_number(*target)));
     }
-    targets_setting_ = fmt::format("mixing.targets={}", fmt::join(targets, ","));
-    return targets_setting_;
+    Mixing mixing = recipe_mixing("velocitune");
+    mixing.sets.push_back("mixing.targets_fit=" + fit_file.string());
+    mixing.sets.push_back(fmt::format("mixing.target_steps={}", scale_.steps));
+    mixing.files.push_back(fit_file);
+    return mixing;
   }
 
   // The continual-pretraining arm (study/continual.h): per seed, a natural run on the base
@@ -434,17 +423,15 @@ class Study {
       if (base && !fs::exists(link))
         fs::create_directory_symlink(fs::absolute(domain.folder), link);
     }
-    const std::string all_domains = (config_.data / "domains").string();
-    auto velocitune = policy_settings("velocitune", scale_.steps, scale_.eval_every);
-    velocitune.push_back(velocitune_targets(natural_run));
+    const Mixing natural = recipe_mixing("natural");
+    const Mixing velocitune = velocitune_mixing(natural_run);
     std::map<std::string, std::vector<RunCurves>> continued;
     for (int64_t seed : scale_.seeds) {
-      const fs::path base =
-          train("continual.base", seed, {"mixing.policy=natural"}, base_dir.string(), 0);
-      continued["natural"].push_back(read_run_metrics(
-          train("continual.natural", seed, {"mixing.policy=natural"}, all_domains, 0, base)));
+      const fs::path base = train("continual.base", seed, natural, base_dir);
+      continued["natural"].push_back(
+          read_run_metrics(train("continual.natural", seed, natural, all_domains_, 0, base)));
       continued["velocitune"].push_back(
-          read_run_metrics(train("continual.velocitune", seed, velocitune, all_domains, 0, base)));
+          read_run_metrics(train("continual.velocitune", seed, velocitune, all_domains_, 0, base)));
     }
     return summarise_continual(config_.continual_base, scoring_->targets(), continued);
   }
@@ -454,15 +441,11 @@ class Study {
   fs::path density_domains(int64_t seed) {
     return selected_domains(
         "density", "density selection", [&](const fs::path& dir, const fs::path& log) {
-          std::string domains = (config_.data / "domains").string();
-          run_child_checked({cuvee_program().string(), "--quiet", "embed", "tfidf", "--data",
-                             domains, "--out", (dir / "tfidf.npy").string()},
+          run_child_checked(TfidfEmbedCommand{all_domains_, dir / "tfidf.npy"}.argv(), log);
+          run_child_checked(DensitySelectCommand{dir / "tfidf.npy", config_.selection_keep, seed,
+                                                 dir / "keep.txt"}
+                                .argv(),
                             log);
-          run_child_checked(
-              {cuvee_program().string(), "--quiet", "select", "density", "--embeddings",
-               (dir / "tfidf.npy").string(), "--keep", format_number(config_.selection_keep),
-               "--seed", std::to_string(seed), "--out", (dir / "keep.txt").string()},
-              log);
         });
   }
 
@@ -475,10 +458,10 @@ class Study {
           // Each document's first context of tokens, one forward pass each: whole documents
           // would cost about as much again as the training runs.
           run_child_checked(
-              {cuvee_program().string(), "--quiet", "score", "perplexity", "--checkpoint",
-               reference_run.string(), "--data", (config_.data / "domains").string(),
-               "--max-tokens", std::to_string(shared_config_.model.context), "--out",
-               (dir / "scores.tsv").string()},
+              PerplexityScoreCommand{reference_run, all_domains_,
+                                     static_cast<uint64_t>(shared_config_.model.context),
+                                     dir / "scores.tsv"}
+                  .argv(),
               log);
           // The band starts at this quantile of each domain's ranking (ascending perplexity): a
           // band over all documents at once would empty the domains whose text is easiest
@@ -486,11 +469,9 @@ class Study {
           double start = config_.perplexity_band == "low"   ? 0.0
                          : config_.perplexity_band == "mid" ? (1 - config_.selection_keep) / 2
                                                             : 1 - config_.selection_keep;
-          run_child_checked({cuvee_program().string(), "--quiet", "select", "--scores",
-                             (dir / "scores.tsv").string(), "--method", "band", "--keep",
-                             format_number(config_.selection_keep), "--band-start",
-                             format_number(start), "--within", (config_.data / "domains").string(),
-                             "--out", (dir / "keep.txt").string()},
+          run_child_checked(BandSelectCommand{dir / "scores.tsv", config_.selection_keep, start,
+                                              all_domains_, dir / "keep.txt"}
+                                .argv(),
                             log);
         });
   }
@@ -521,55 +502,10 @@ class Study {
     }
     write_keep_list(dir / "keep_with_heldout.txt", {keep.begin(), keep.end()});
     fs::remove_all(filtered);
-    run_child_checked({cuvee_program().string(), "--quiet", "filter", "--keep",
-                       (dir / "keep_with_heldout.txt").string(), "--data",
-                       (config_.data / "domains").string(), "--out", filtered.string()},
+    run_child_checked(FilterCommand{dir / "keep_with_heldout.txt", all_domains_, filtered}.argv(),
                       log);
     write_file_atomic(dir / "COMPLETE", "");
     return filtered;
-  }
-
-  std::optional<BimixQuality> bimix_quality(
-      const std::map<std::string, std::vector<fs::path>>& runs) {
-    if (!runs.contains("bimix")) return std::nullopt;
-    fs::path dir = out_ / "bimix";
-    BimixQuality quality;
-    {
-      LawFit fit = read_law_fit(dir / "extrapolation_fit.json");
-      ObservationTable held = read_observations(dir / "extrapolation_held_out.csv");
-      auto predicted = predict_observations(fit, held);
-      quality.extrapolation_rel_error =
-          evaluate(held.loss_domains, held.losses, predicted).mean.mean_relative_error;
-    }
-    LawFit fit = read_law_fit(dir / "fit.json");
-    const double window = static_cast<double>(proxy_steps_);
-    std::vector<fs::path> tables = proxy_tables_;
-    for (const auto& folder : runs.at("bimix")) tables.push_back(folder / kObservationsFile);
-    std::vector<double> observed, predicted_all;
-    std::vector<std::string> loss_domains;
-    for (const auto& table_path : tables) {
-      ObservationTable all = read_observations(table_path);
-      bool is_bimix = all.rows() > 0 && all.runs[0].rfind("bimix", 0) == 0;
-      std::vector<size_t> rows;
-      for (size_t r = 0; r < all.rows(); ++r) {
-        if (all.steps[r] > (is_bimix ? 0.0 : window)) rows.push_back(r);
-      }
-      if (rows.empty()) continue;
-      ObservationTable table = all.select(rows);
-      auto predicted = predict_observations(fit, table);
-      loss_domains = table.loss_domains;
-      std::vector<std::pair<double, double>> points;
-      for (size_t i = 0; i < predicted.size(); ++i) {
-        points.emplace_back(predicted[i], table.losses[i]);
-      }
-      quality.points.emplace_back(table.runs[0], std::move(points));
-      observed.insert(observed.end(), table.losses.begin(), table.losses.end());
-      predicted_all.insert(predicted_all.end(), predicted.begin(), predicted.end());
-    }
-    auto evaluation = evaluate(loss_domains, observed, predicted_all);
-    quality.r2_log = evaluation.mean.r2_log;
-    quality.future_rel_error = evaluation.mean.mean_relative_error;
-    return quality;
   }
 
   // The oracle over its search's runs and the natural and uniform runs (first seed), with the
@@ -639,21 +575,42 @@ class Study {
                     oracle.gain_over_natural, oracle.gain_over_uniform, verdict));
   }
 
+  // Where the numbers came from, and this invocation's machine and time (study/provenance.h).
+  Provenance provenance() const {
+    return {std::string(version()),
+            std::string(commit()),
+            version_line(),
+            hex64(hash64(read_file(config_.source) + train_text_)),
+            shared_config_.model.describe(),
+            shared_config_.model.parameters()};
+  }
+  Invocation invocation() const {
+    return {cpu_model_name(),
+            static_cast<unsigned>(available_cores()),
+            std::chrono::duration<double>(Clock::now() - start_).count(),
+            runs_trained_,
+            runs_reused_,
+            trained_seconds_};
+  }
+
   void report(const std::map<std::string, std::vector<fs::path>>& runs) {
     ReportData data;
     data.scale = scale_name_;
     data.config = config_.source.string();
+    data.steps = scale_.steps;
+    data.seeds = scale_.seeds;
     data.domains = domain_names_;
     for (const auto& recipe : recipe_names()) {
       if (!runs.contains(recipe)) continue;
       const std::vector<RunCurves> curves = read_curves(runs.at(recipe));
-      if (recipe == "odm" || recipe == "ado" || recipe == "velocitune") {
+      if (study::recipe(recipe).kind == RecipeKind::online_policy) {
         data.trajectories[recipe] = curves.front();
       }
       data.recipes.push_back(summarise_recipe(recipe, curves, *scoring_));
     }
     compare_with_baselines(data.recipes, {"natural", "uniform"}, tokens_per_step());
     data.targets = scoring_->targets();
+    data.natural_weights = scoring_->natural_weights();
     data.mixtures.emplace_back(
         "uniform", std::vector<double>(domain_names_.size(), 1.0 / domain_names_.size()));
     if (runs.contains("natural")) {
@@ -661,49 +618,22 @@ class Study {
       data.mixtures.emplace_back("natural", curves.weights.front().weights);
     }
     data.mixtures.insert(data.mixtures.end(), mixtures_.begin(), mixtures_.end());
-    data.bimix = bimix_quality(runs);
-    std::optional<Oracle> oracle = choose_oracle_of(runs, data);
-    data.oracle = oracle;
-    data.notes = notes_;
+    if (runs.contains("bimix")) {
+      std::vector<fs::path> bimix_tables;
+      for (const auto& folder : runs.at("bimix"))
+        bimix_tables.push_back(folder / kObservationsFile);
+      data.bimix =
+          bimix_quality(BimixFolder{out_ / "bimix"}, proxy_tables_, bimix_tables, proxy_steps_);
+      data.proxy_steps = proxy_steps_;
+    }
+    data.velocitune_targets = velocitune_targets_;
+    data.oracle = choose_oracle_of(runs, data);
     data.continual = continual_;
     data.tokens_per_step = tokens_per_step();
-    data.version = version_line();
-
-    nlohmann::json summary;
-    summary["cuvee"] = {{"version", version()}, {"commit", commit()}};
-    summary["scale"] = scale_name_;
-    summary["steps"] = scale_.steps;
-    summary["seeds"] = scale_.seeds;
-    summary["domains"] = domain_names_;
-    summary["targets"] = scoring_->targets();
-    summary["natural_weights"] = nlohmann::json::object();
-    for (size_t t = 0; t < scoring_->targets().size(); ++t) {
-      summary["natural_weights"][scoring_->targets()[t]] = scoring_->natural_weights()[t];
-    }
-    summary["recipes"] = nlohmann::json::array();
-    const RecipeSummary* natural = nullptr;
-    for (const auto& recipe : data.recipes) {
-      if (recipe.name == "natural") natural = &recipe;
-    }
-    for (const auto& recipe : data.recipes) {
-      nlohmann::json json = recipe_json(recipe);
-      if (oracle && natural != nullptr) {
-        auto share = oracle_share(*oracle, natural->balanced_per_seed.front(),
-                                  recipe.balanced_per_seed.front());
-        json["oracle_share"] = share ? nlohmann::json(*share) : nlohmann::json(nullptr);
-      }
-      summary["recipes"].push_back(std::move(json));
-    }
-    if (oracle) summary["oracle"] = oracle_json(*oracle, domain_names_);
-    if (data.bimix) {
-      summary["bimix"] = {{"extrapolation_rel_error", data.bimix->extrapolation_rel_error},
-                          {"r2_log", data.bimix->r2_log},
-                          {"later_steps_rel_error", data.bimix->future_rel_error},
-                          {"proxy_steps", proxy_steps_}};
-    }
-    if (!targets_.empty()) summary["velocitune_targets"] = targets_;
-    if (continual_) summary["continual"] = continual_json(*continual_);
-    write_json(out_ / "summary.json", summary);
+    data.provenance = provenance();
+    data.invocation = invocation();
+    write_summary_file(out_ / "summary.json", data);
+    write_invocation_file(out_ / "invocation.json", data.invocation);
     write_file_atomic(out_ / "report.html", render_report(data));
     progress(fmt::format("done: {} and {}", (out_ / "summary.json").string(),
                          (out_ / "report.html").string()));
@@ -713,6 +643,8 @@ class Study {
   const ScaleConfig& scale_;
   std::string scale_name_;
   fs::path out_;
+  RunLength length_;      // what the online policies' schedules scale with
+  fs::path all_domains_;  // the data's domains folder
   std::vector<StudyDomain> domains_;
   std::vector<std::string> domain_names_;
   std::optional<Scoring> scoring_;  // set in the constructor, once the domains are known
@@ -723,12 +655,11 @@ class Study {
   std::vector<fs::path> proxy_tables_;
   std::vector<std::vector<double>> oracle_mixtures_;  // the oracle's search, and its runs
   std::vector<fs::path> oracle_runs_;
-  std::map<std::string, double> targets_;
-  std::string targets_setting_;            // velocitune_targets(), once fitted
-  std::optional<ContinualArm> continual_;  // when the config asks for the arm
-  std::vector<std::string> notes_;
+  std::map<std::string, double> velocitune_targets_;  // velocitune_mixing(), once fitted
+  std::optional<ContinualArm> continual_;             // when the config asks for the arm
   Clock::time_point start_ = Clock::now();
   uint64_t total_steps_ = 0, done_steps_ = 0, trained_steps_ = 0;
+  uint64_t runs_trained_ = 0, runs_reused_ = 0;
   double trained_seconds_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "cuvee/core/error.h"
 #include "cuvee/core/nearest_name.h"
 #include "cuvee/run/toml_lines.h"
+#include "cuvee/study/recipes.h"
 
 namespace cuvee::study {
 namespace {
@@ -142,13 +143,6 @@ ScaleConfig parse_scale(const toml::table& table, const std::string& name, const
 
 }  // namespace
 
-const std::vector<std::string>& recipe_names() {
-  static const std::vector<std::string> names = {"natural",    "uniform", "entropy",
-                                                 "bimix",      "odm",     "ado",
-                                                 "velocitune", "density", "perplexity"};
-  return names;
-}
-
 const ScaleConfig& StudyConfig::scale(std::string_view name) const {
   auto it = scales.find(std::string(name));
   if (it == scales.end()) {
@@ -192,14 +186,12 @@ StudyConfig parse_study_config(std::string_view text, const std::filesystem::pat
   if (std::find(config.recipes.begin(), config.recipes.end(), "uniform") == config.recipes.end()) {
     fail("{}: 'uniform' is required (every recipe is compared with it)", where(source, "recipes"));
   }
-  for (const char* needs : {"bimix", "velocitune", "perplexity"}) {
-    bool wanted =
-        std::find(config.recipes.begin(), config.recipes.end(), needs) != config.recipes.end();
-    bool has_natural =
-        std::find(config.recipes.begin(), config.recipes.end(), "natural") != config.recipes.end();
-    if (wanted && !has_natural) {
+  const bool has_natural =
+      std::find(config.recipes.begin(), config.recipes.end(), "natural") != config.recipes.end();
+  for (const auto& name : config.recipes) {
+    if (recipe(name).needs_natural && !has_natural) {
       fail("{}: '{}' needs 'natural' (its proxy run or reference model)", where(source, "recipes"),
-           needs);
+           name);
     }
   }
   // Checked against the data's domains when the study opens them (study/scoring.h).

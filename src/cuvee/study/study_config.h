@@ -11,10 +11,6 @@
 
 namespace cuvee::study {
 
-// The recipes a study can compare, in the order they run (BiMix needs natural, uniform and
-// entropy first; Velocitune and perplexity selection the natural run).
-const std::vector<std::string>& recipe_names();
-
 struct ScaleConfig {
   uint64_t steps = 0;       // train.steps of every recipe
   uint64_t eval_every = 0;  // train.eval_every
@@ -24,10 +20,10 @@ struct ScaleConfig {
 };
 
 struct StudyConfig {
-  std::filesystem::path source;  // the file read, for messages
-  std::filesystem::path data;    // localpile: domains/ (and tokenizer.model)
-  std::filesystem::path train;   // the training config every recipe shares
-  std::vector<std::string> recipes;
+  std::filesystem::path source;      // the file read, for messages
+  std::filesystem::path data;        // localpile: domains/ (and tokenizer.model)
+  std::filesystem::path train;       // the training config every recipe shares
+  std::vector<std::string> recipes;  // names of study/recipes.h, in the config's order
   // The domains the summary scores (study/scoring.h); empty: every domain of the data.
   std::vector<std::string> targets;
   std::string entropy_measure = "conditional";
