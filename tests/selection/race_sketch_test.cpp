@@ -80,7 +80,7 @@ TEST(RaceSketch, OneHashPerRowIsTheFormerSketch) {
       uint64_t key = static_cast<uint64_t>(h + (int64_t{1} << 60));
       auto mixed =
           static_cast<uint64_t>((static_cast<unsigned __int128>(alpha) * key + beta) % m61);
-      EXPECT_EQ(buckets[i * p.rows + r], mixed % p.buckets) << r << " " << i;
+      EXPECT_EQ(buckets[r * e.rows + i], mixed % p.buckets) << r << " " << i;
     }
   }
 }

@@ -118,7 +118,7 @@ void RaceHasher::hash(const float* x, uint64_t n, uint32_t* out) const {
           uint64_t key = static_cast<uint64_t>(h + (int64_t{1} << 60));
           mixed = mod_mersenne61(static_cast<unsigned __int128>(alpha_[j]) * key + mixed);
         }
-        out[i * R + r] = static_cast<uint32_t>(mixed % B);
+        out[r * n + i] = static_cast<uint32_t>(mixed % B);
       }
     }
   });
@@ -135,10 +135,13 @@ void RaceSketch::add(const Embeddings& e, uint64_t begin, uint64_t end) {
     uint64_t n = std::min(kBlock, end - start);
     buckets.resize(n * R);
     hasher_.hash(e.row(start), n, buckets.data());
-    // Each thread owns a range of sketch rows, so no counter is shared.
+    // Each thread owns a range of sketch rows, so no counter is shared; a row's B counters stay
+    // in cache while the block's n increments land in them.
     parallel_ranges(R, [&](uint64_t first, uint64_t last) {
-      for (uint64_t i = 0; i < n; ++i) {
-        for (uint64_t r = first; r < last; ++r) ++counts_[r * B + buckets[i * R + r]];
+      for (uint64_t r = first; r < last; ++r) {
+        uint32_t* row = counts_.data() + r * B;
+        const uint32_t* bucket = buckets.data() + r * n;
+        for (uint64_t i = 0; i < n; ++i) ++row[bucket[i]];
       }
     });
   }
@@ -172,11 +175,16 @@ std::vector<double> RaceSketch::score(const Embeddings& e, uint64_t begin, uint6
     uint64_t n = std::min(kBlock, end - start);
     buckets.resize(n * R);
     hasher_.hash(e.row(start), n, buckets.data());
+    // Row by row, so that each row's counters stay in cache for the block's lookups.
     parallel_ranges(n, [&](uint64_t first, uint64_t last) {
+      std::vector<uint64_t> sums(last - first, 0);
+      for (uint64_t r = 0; r < R; ++r) {
+        const uint32_t* row = counts_.data() + r * B;
+        const uint32_t* bucket = buckets.data() + r * n;
+        for (uint64_t i = first; i < last; ++i) sums[i - first] += row[bucket[i]];
+      }
       for (uint64_t i = first; i < last; ++i) {
-        uint64_t sum = 0;
-        for (uint64_t r = 0; r < R; ++r) sum += counts_[r * B + buckets[i * R + r]];
-        scores[start - begin + i] = static_cast<double>(sum) / static_cast<double>(R);
+        scores[start - begin + i] = static_cast<double>(sums[i - first]) / static_cast<double>(R);
       }
     });
   }

@@ -45,7 +45,8 @@ class RaceHasher {
  public:
   explicit RaceHasher(const RaceParams& params);
   const RaceParams& params() const { return params_; }
-  // Buckets of rows [0, n) of `x` (n × d, row-major) into out (n × R, row-major).
+  // Buckets of rows [0, n) of `x` (n × d, row-major) into out (R × n, row-major: sketch row r's
+  // buckets of every embedding together, as counting and scoring read them).
   void hash(const float* x, uint64_t n, uint32_t* out) const;
 
  private:
