@@ -16,6 +16,11 @@
 
 namespace cuvee::bench {
 
+// The repository the benchmarks were built from (bench/CMakeLists.txt defines it).
+inline std::filesystem::path source_dir() {
+  return CUVEE_SOURCE_DIR;
+}
+
 // Best of `repeats` wall-clock timings of fn, in seconds.
 inline double best_seconds(int repeats, const std::function<void()>& fn) {
   double best = 1e300;

@@ -18,10 +18,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_common.h"
+#include "cuvee/core/csv.h"
 #include "cuvee/core/json_file.h"
 #include "cuvee/core/rng.h"
 #include "cuvee/laws/law_factory.h"
 #include "cuvee/laws/law_fit.h"
+#include "cuvee/laws/observations.h"
 
 namespace fs = std::filesystem;
 using namespace cuvee;
@@ -73,11 +75,68 @@ nlohmann::json problems_of(const Case& c) {
   return domains;
 }
 
+// A synthetic BiMix table: `mixtures` random mixtures of `domains` domains, each evaluated at
+// `steps` steps, with losses exactly L_i = A_i / p_i^α_i · (B_i / s^β_i + C_i) times 1 ± 0.5%
+// noise (every proportion at least 1%: BiMix needs p_i > 0).
+ObservationTable synthetic_bimix(size_t domains, size_t mixtures, size_t steps) {
+  SequentialRng rng(7, Stream::kTest, domains * 1000 + mixtures * 10 + steps);
+  std::string csv = "run,step";
+  for (size_t d = 0; d < domains; ++d) csv += fmt::format(",p.d{}", d);
+  for (size_t d = 0; d < domains; ++d) csv += fmt::format(",loss.d{}", d);
+  csv += "\n";
+  for (size_t m = 0; m < mixtures; ++m) {
+    std::vector<double> p(domains);
+    double sum = 0;
+    for (auto& v : p) sum += (v = 0.01 + rng.uniform());
+    for (auto& v : p) v /= sum;
+    for (size_t k = 1; k <= steps; ++k) {
+      const double step = 1000.0 * static_cast<double>(k);
+      csv += fmt::format("m{},{}", m, step);
+      for (double v : p) csv += fmt::format(",{:.17g}", v);
+      for (size_t d = 0; d < domains; ++d) {
+        const double a = 1 + 0.1 * static_cast<double>(d),
+                     alpha = 0.1 + 0.02 * static_cast<double>(d % 5);
+        const double loss = a / std::pow(p[d], alpha) * (20 / std::pow(step, 0.3) + 1.5);
+        csv += fmt::format(",{:.17g}", loss * (1 + 0.01 * (rng.uniform() - 0.5)));
+      }
+      csv += "\n";
+    }
+  }
+  return parse_observations(parse_csv(csv, "synthetic"));
+}
+
+// How the BiMix fit's time grows with the domains (each fitted on its own) and with the
+// observations (rows) per domain: cuvee alone, one thread, median of `repeats`.
+void bimix_sweep(int repeats) {
+  auto time_fit = [&](const ObservationTable& table) {
+    TableFitOptions options;
+    options.fit.threads = 1;
+    std::vector<double> times;
+    for (int r = 0; r < repeats; ++r) {
+      times.push_back(bench::seconds([&] { fit_observations("bimix", table, options); }));
+    }
+    return bench::median(times);
+  };
+  std::printf("\nBiMix fit sweep (synthetic tables, 1 thread, median of %d):\n", repeats);
+  std::printf("  %7s %8s %5s %6s %8s %10s %16s\n", "domains", "mixtures", "steps", "rows",
+              "seconds", "ms/domain", "us/(domain·row)");
+  auto line = [&](size_t domains, size_t mixtures, size_t steps) {
+    const double s = time_fit(synthetic_bimix(domains, mixtures, steps));
+    const double rows = static_cast<double>(mixtures * steps);
+    std::printf("  %7zu %8zu %5zu %6.0f %8.4f %10.2f %16.2f\n", domains, mixtures, steps, rows, s,
+                s / static_cast<double>(domains) * 1e3,
+                s / static_cast<double>(domains) / rows * 1e6);
+  };
+  for (size_t domains : {2, 5, 10, 20}) line(domains, 8, 10);
+  for (size_t mixtures : {4, 16, 32}) line(5, mixtures, 10);
+  line(5, 8, 40);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The repository: this file is bench/bench_laws_fit.cpp under it, unless --root says.
-  fs::path root = fs::path(__FILE__).parent_path().parent_path();
+  // The repository it was built from, unless --root says.
+  fs::path root = bench::source_dir();
   int repeats = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
@@ -148,6 +207,7 @@ int main(int argc, char** argv) {
                     ok ? "" : "WORSE");
       }
     }
+    bimix_sweep(repeats);
     return worse ? 1 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_laws_fit: %s\n", e.what());

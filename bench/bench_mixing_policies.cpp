@@ -61,7 +61,7 @@ double per_step(cuvee::Policy& policy, uint64_t first, uint64_t last) {
 }
 
 double numpy_peer_us(uint64_t steps) {
-  auto script = std::filesystem::path(__FILE__).parent_path() / "peers" / "policies_numpy.py";
+  auto script = cuvee::bench::source_dir() / "bench" / "peers" / "policies_numpy.py";
   std::string command =
       fmt::format("/usr/bin/python3 '{}' {} {}", script.string(), kDomains, steps);
   std::FILE* pipe = ::popen(command.c_str(), "r");
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   const double step_ms = argc > 1 ? std::atof(argv[1]) : 0;
   const auto ctx = context();
   std::string targets;
-  for (const auto& d : ctx.domains) targets += (targets.empty() ? "" : ",") + d + ":2";
+  for (const auto& d : ctx.domains) targets += (targets.empty() ? "" : ",") + d + "=2";
 
   auto odm =
       cuvee::make_policy({{"policy", "odm"}, {"variant", "paper"}}, ctx);  // as the NumPy peer
@@ -142,6 +142,23 @@ int main(int argc, char** argv) {
                 fraction(stall, step_ms).c_str());
     std::printf("  per step, spread over 1000 steps%s\n",
                 fraction((started + stall) / 1000 + ado_s, step_ms).c_str());
+  }
+  // How the refit grows with the history: a fresh policy filled with each length, one refit
+  // timed (best of 2). Its fits subsample the history every 10 steps, so the work is linear in it.
+  std::printf("\nado refit sweep over history length (K=22, %d threads):\n",
+              cuvee::default_threads());
+  for (uint64_t history : {uint64_t{10000}, uint64_t{30000}, uint64_t{100000}, uint64_t{300000}}) {
+    auto policy = cuvee::make_policy({{"policy", "ado"},
+                                      {"start_step", history + 1},
+                                      {"refit_every", uint64_t{1} << 40},
+                                      {"refit_lag", 0}},
+                                     ctx);
+    per_step(*policy, 1, history);
+    auto& ado_at = dynamic_cast<cuvee::AdoPolicy&>(*policy);
+    const double s = cuvee::bench::best_seconds(2, [&] { ado_at.refit(); });
+    std::printf("  %7llu steps  %8.1f ms  %6.2f ms per 1000 steps of history\n",
+                static_cast<unsigned long long>(history), s * 1e3,
+                s * 1e3 / (static_cast<double>(history) / 1000));
   }
   if (step_ms <= 0) {
     std::printf("(absolute costs; pass a training step in ms to see them as a fraction of it)\n");

@@ -1,7 +1,7 @@
 // RACE density sketching (docs/selection.md): throughput at d = 768, R = 1000, B = 20000 and
 // the default P = 4 hashes per row against the machine's GEMM rate for the same shapes
-// ([n × d]·[d × R·P], the hashing's floor), and the speedup of sketch + score over the exact
-// kernel density (of the same kernel k^P) at N = 20k.
+// ([n × d]·[d × R·P], the hashing's floor), swept over N and d; and the speedup of sketch +
+// score over the exact kernel density (of the same kernel k^P) at N = 20k.
 #include <fmt/format.h>
 
 #include <vector>
@@ -14,38 +14,87 @@
 
 using namespace cuvee;
 
-int main() {
-  constexpr uint64_t kRows = 20000, kDim = 768, kHashRows = 1000, kBlock = 2048;
+namespace {
+
+constexpr uint64_t kHashRows = 1000, kBlock = 2048;
+
+Embeddings gaussian(uint64_t rows, uint64_t dim) {
   Embeddings e;
-  e.rows = kRows;
-  e.dim = kDim;
-  e.values.resize(kRows * kDim);
+  e.rows = rows;
+  e.dim = dim;
+  e.values.resize(rows * dim);
   SequentialRng rng(1, Stream::kTest, 0);
   for (auto& v : e.values) v = static_cast<float>(rng.normal());
+  return e;
+}
+
+RaceParams params_for(const Embeddings& e) {
   RaceParams params;
   params.rows = kHashRows;
-  params.dim = kDim;
+  params.dim = e.dim;
   params.width = default_width(e, 1, params.hashes_per_row);
-  const int hashes = static_cast<int>(kHashRows * params.hashes_per_row);
+  return params;
+}
 
-  // The same GEMMs the sketch runs: [2048 × 768]·[768 × R·P] per block, nothing else.
-  std::vector<float> a(hashes * kDim, 0.01f), c(kBlock * hashes);
-  double gemm = bench::best_seconds(3, [&] {
-    for (uint64_t start = 0; start < kRows; start += kBlock) {
-      uint64_t n = std::min(kBlock, kRows - start);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), hashes, kDim, 1.0f,
-                  e.row(start), kDim, a.data(), kDim, 0.0f, c.data(), hashes);
+struct Rates {
+  double sketch = 0, gemm = 0;  // seconds
+  double ratio() const { return gemm / sketch; }
+};
+
+// The sketch of every row of `e` against the GEMMs it runs, [2048 × d]·[d × R·P] per block and
+// nothing else; best of 3 each.
+Rates measure(const Embeddings& e, const RaceParams& params) {
+  const int hashes = static_cast<int>(params.rows * params.hashes_per_row);
+  const int dim = static_cast<int>(e.dim);
+  std::vector<float> a(static_cast<size_t>(hashes) * e.dim, 0.01f), c(kBlock * hashes);
+  Rates rates;
+  rates.gemm = bench::best_seconds(3, [&] {
+    for (uint64_t start = 0; start < e.rows; start += kBlock) {
+      const auto n = static_cast<int>(std::min(kBlock, e.rows - start));
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, hashes, dim, 1.0f, e.row(start), dim,
+                  a.data(), dim, 0.0f, c.data(), hashes);
     }
   });
-  double sketch = bench::best_seconds(3, [&] {
+  rates.sketch = bench::best_seconds(3, [&] {
     RaceSketch s(params);
-    s.add(e, 0, kRows);
+    s.add(e, 0, e.rows);
   });
-  bench::report("race sketch (d768 R1000 P4)", fmt::format("{:.0f} emb/s", kRows / sketch),
-                fmt::format("GEMM {:.0f} emb/s", kRows / gemm), gemm / sketch,
+  return rates;
+}
+
+}  // namespace
+
+int main() {
+  constexpr uint64_t kRows = 20000, kDim = 768;
+  const Embeddings e = gaussian(kRows, kDim);
+  const RaceParams params = params_for(e);
+  const Rates headline = measure(e, params);
+  const double hashes = static_cast<double>(params.rows * params.hashes_per_row);
+  bench::report("race sketch (d768 R1000 P4)", fmt::format("{:.0f} emb/s", kRows / headline.sketch),
+                fmt::format("GEMM {:.0f} emb/s", kRows / headline.gemm), headline.ratio(),
                 fmt::format("fraction of the GEMM rate; GEMM {:.1f} GFLOP/s",
-                            2.0 * kRows * kDim * hashes / gemm / 1e9)
+                            2.0 * kRows * kDim * hashes / headline.gemm / 1e9)
                     .c_str());
+  bench::goal("race sketch / its GEMMs", headline.ratio(), 0.8,
+              "d 768, R 1000, P 4, N 20k: hashing and counting beside the projections' GEMMs");
+
+  // How the cost grows: linear in N (a block at a time) and in d (the GEMM's depth); the
+  // hashing and counting after the GEMM do not depend on d, so their share falls as d grows.
+  std::printf("\nsweep (sketch / its GEMMs; emb/s):\n");
+  for (uint64_t rows : {5000, 20000, 80000}) {
+    const Embeddings x = rows == kRows ? e : gaussian(rows, kDim);
+    const Rates r = measure(x, params_for(x));
+    std::printf("  N %6llu  d %4llu  ratio %.3f  %8.0f emb/s\n",
+                static_cast<unsigned long long>(rows), static_cast<unsigned long long>(kDim),
+                r.ratio(), static_cast<double>(rows) / r.sketch);
+  }
+  for (uint64_t dim : {128, 384, 1536}) {
+    const Embeddings x = gaussian(kRows, dim);
+    const Rates r = measure(x, params_for(x));
+    std::printf("  N %6llu  d %4llu  ratio %.3f  %8.0f emb/s\n",
+                static_cast<unsigned long long>(kRows), static_cast<unsigned long long>(dim),
+                r.ratio(), static_cast<double>(kRows) / r.sketch);
+  }
 
   double race = bench::best_seconds(1, [&] {
     RaceSketch s(params);

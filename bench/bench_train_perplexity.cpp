@@ -125,8 +125,7 @@ int main(int argc, char** argv) {
     }
   }
   bench::Scratch scratch("perplexity");
-  auto config_path =
-      std::filesystem::path(__FILE__).parent_path().parent_path() / "examples" / "demo_model.toml";
+  auto config_path = bench::source_dir() / "examples" / "demo_model.toml";
   TrainConfig config = load_train_config(config_path);
   ModelShape shape = config.model;
   shape.vocab_size = kLocalpileVocab;

@@ -95,7 +95,7 @@ double cuvee_step_seconds(Gpt& model, torch::optim::AdamW& optimizer, const Trai
 double peer_step_seconds(const ModelShape& shape, int64_t batch, int steps, int threads) {
   const char* python_env = std::getenv("CUVEE_PYTHON");
   std::string python = python_env != nullptr ? python_env : "/usr/bin/python3";
-  auto script = fs::path(__FILE__).parent_path() / "peers" / "gpt_torch.py";
+  auto script = bench::source_dir() / "bench" / "peers" / "gpt_torch.py";
   std::string command = fmt::format(
       "{} '{}' --vocab {} --context {} --width {} --depth {} --heads {} --batch {} --steps {} "
       "--warmup {} --threads {}",
@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
   int steps = 10, rounds = 2, threads = default_threads();
   int64_t full_batch = 4;
   std::string only;
-  const fs::path root = fs::path(__FILE__).parent_path().parent_path();
+  const fs::path root = bench::source_dir();
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--steps") {
