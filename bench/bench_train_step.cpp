@@ -92,6 +92,50 @@ double cuvee_step_seconds(Gpt& model, torch::optim::AdamW& optimizer, const Trai
   return seconds / steps;
 }
 
+// The output head and its cross-entropy alone, forward and backward, on a step's B·T hidden
+// states (the part of the step that moves the B·T × V logits: written by the head, read and
+// written by log-softmax and its gradient, read by the head's two backward GEMMs), and the
+// head's three GEMMs alone on the same shapes; mean seconds of `steps` after a warm-up.
+struct HeadCost {
+  double total = 0, gemms = 0;
+};
+HeadCost head_seconds(const ModelShape& shape, int64_t batch, int steps) {
+  const int64_t rows = batch * shape.context;
+  auto hidden = torch::randn({rows, shape.width}).requires_grad_(true);
+  auto weight = (torch::randn({shape.vocab_size, shape.width}) * 0.02).requires_grad_(true);
+  auto targets = torch::randint(0, shape.vocab_size, {rows}, torch::kInt64);
+  auto fused = [&] {
+    hidden.mutable_grad() = torch::Tensor();
+    weight.mutable_grad() = torch::Tensor();
+    auto loss = torch::nn::functional::cross_entropy(torch::mm(hidden, weight.t()), targets);
+    loss.backward();
+  };
+  torch::NoGradGuard no_grad;
+  auto h = hidden.detach(), w = weight.detach();
+  auto logits = torch::mm(h, w.t()), grad_logits = torch::randn({rows, shape.vocab_size});
+  auto grad_h = torch::mm(grad_logits, w), grad_w = torch::mm(grad_logits.t(), h);
+  auto gemms = [&] {
+    torch::mm_out(logits, h, w.t());
+    torch::mm_out(grad_h, grad_logits, w);
+    torch::mm_out(grad_w, grad_logits.t(), h);
+  };
+  HeadCost cost;
+  for (int i = 0; i < kWarmupSteps; ++i) gemms();
+  cost.gemms = bench::seconds([&] {
+                 for (int i = 0; i < steps; ++i) gemms();
+               }) /
+               steps;
+  {
+    torch::AutoGradMode grad(true);
+    for (int i = 0; i < kWarmupSteps; ++i) fused();
+    cost.total = bench::seconds([&] {
+                   for (int i = 0; i < steps; ++i) fused();
+                 }) /
+                 steps;
+  }
+  return cost;
+}
+
 double peer_step_seconds(const ModelShape& shape, int64_t batch, int steps, int threads) {
   const char* python_env = std::getenv("CUVEE_PYTHON");
   std::string python = python_env != nullptr ? python_env : "/usr/bin/python3";
@@ -212,7 +256,14 @@ int main(int argc, char** argv) {
   shapes.push_back({"demo model", load_train_config(demo_model), 0, false});
   auto study = toml::parse_file((root / "examples" / "localpile.toml").string());
   for (const char* scale : {"demo", "small", "full"}) {
+    // The scale's length first: its settings (the warm-up, the save interval) are checked
+    // against it.
     std::vector<std::string> overrides;
+    for (const char* key : {"steps", "eval_every"}) {
+      if (auto value = study["scales"][scale][key].value<int64_t>()) {
+        overrides.push_back(fmt::format("train.{}={}", key, *value));
+      }
+    }
     if (auto* set = study["scales"][scale]["set"].as_table()) {
       for (const auto& [key, value] : *set) {
         if (key.str() == "train.device") continue;  // measured on this machine's CPU
@@ -273,6 +324,14 @@ int main(int argc, char** argv) {
                   "achieved matmul FLOP/s / measured sgemm peak");
     worst_peer = std::min(worst_peer, peer / ours);
     worst_peak = std::min(worst_peak, flops / peak);
+    const HeadCost head = head_seconds(shape, s.batch, steps);
+    const double logits_mb = tokens * static_cast<double>(shape.vocab_size) * 4 / 1e6;
+    fmt::print(
+        "  output head + cross-entropy, forward and backward: {:.1f} ms = {:.0f}% of the step; "
+        "its 3 GEMMs {:.1f} ms, the rest (log-softmax and its gradient over the {:.0f} MB of "
+        "logits) {:.1f} ms = {:.0f}% of the step\n",
+        head.total * 1e3, 100 * head.total / ours, head.gemms * 1e3, logits_mb,
+        (head.total - head.gemms) * 1e3, 100 * (head.total - head.gemms) / ours);
     if (s.study && s.batch == static_cast<int64_t>(s.config.batch_size)) {
       // What a run of this scale spends beside its steps, per step.
       const auto& c = s.config;
