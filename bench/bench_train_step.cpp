@@ -326,12 +326,16 @@ int main(int argc, char** argv) {
     worst_peak = std::min(worst_peak, flops / peak);
     const HeadCost head = head_seconds(shape, s.batch, steps);
     const double logits_mb = tokens * static_cast<double>(shape.vocab_size) * 4 / 1e6;
+    const double head_flops =
+        3 * 2 * tokens * static_cast<double>(shape.vocab_size) * static_cast<double>(shape.width);
     fmt::print(
         "  output head + cross-entropy, forward and backward: {:.1f} ms = {:.0f}% of the step; "
-        "its 3 GEMMs {:.1f} ms, the rest (log-softmax and its gradient over the {:.0f} MB of "
-        "logits) {:.1f} ms = {:.0f}% of the step\n",
-        head.total * 1e3, 100 * head.total / ours, head.gemms * 1e3, logits_mb,
-        (head.total - head.gemms) * 1e3, 100 * (head.total - head.gemms) / ours);
+        "its 3 GEMMs {:.1f} ms ({:.1f} GFLOP/s = {:.2f} of the sgemm peak at these shapes), the "
+        "rest (log-softmax and its gradient over the {:.0f} MB of logits) {:.1f} ms = {:.0f}% of "
+        "the step\n",
+        head.total * 1e3, 100 * head.total / ours, head.gemms * 1e3, head_flops / head.gemms / 1e9,
+        head_flops / head.gemms / peak, logits_mb, (head.total - head.gemms) * 1e3,
+        100 * (head.total - head.gemms) / ours);
     if (s.study && s.batch == static_cast<int64_t>(s.config.batch_size)) {
       // What a run of this scale spends beside its steps, per step.
       const auto& c = s.config;
