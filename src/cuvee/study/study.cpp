@@ -275,11 +275,10 @@ class Study {
     spec.sets = run_sets(spec.name, seed, domains);
     spec.sets.insert(spec.sets.end(), mixing.sets.begin(), mixing.sets.end());
     spec.inputs = mixing.files;
-    const fs::path folder = out_ / "runs" / spec.folder_name();
+    fs::path folder = out_ / "runs" / spec.folder_name();
     const uint64_t steps = stop_step > 0 ? stop_step : scale_.steps;
     const RunState state = run_state(folder);
     if (state == RunState::finished) {
-      if (!std::filesystem::exists(folder / kFinishedMarker)) mark_finished(folder, spec);
       done_steps_ += steps;
       ++runs_reused_;
       progress(fmt::format("{}: finished earlier ({})", spec.name, folder.string()));
@@ -313,7 +312,7 @@ class Study {
 
   // The oracle's k-th candidate as a mixture file (written once: the draw is seeded).
   fs::path oracle_mixture_file(size_t k) {
-    const fs::path path = out_ / "oracle" / fmt::format("mixture.{}.json", k + 1);
+    fs::path path = out_ / "oracle" / fmt::format("mixture.{}.json", k + 1);
     fs::create_directories(path.parent_path());
     MixtureFile file;
     file.method = "dirichlet";
@@ -548,6 +547,7 @@ class Study {
   // The metrics of a recipe's runs, one per seed.
   static std::vector<RunCurves> read_curves(const std::vector<fs::path>& folders) {
     std::vector<RunCurves> curves;
+    curves.reserve(folders.size());
     for (const auto& folder : folders) curves.push_back(read_run_metrics(folder));
     return curves;
   }
