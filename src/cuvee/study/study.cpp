@@ -310,7 +310,8 @@ class Study {
     return folder;
   }
 
-  // The oracle's k-th candidate as a mixture file (written once: the draw is seeded).
+  // The oracle's k-th candidate as a mixture file (each invocation writes the same bytes: the draw
+  // is seeded).
   fs::path oracle_mixture_file(size_t k) {
     fs::path path = out_ / "oracle" / fmt::format("mixture.{}.json", k + 1);
     fs::create_directories(path.parent_path());
