@@ -102,7 +102,12 @@ void compare_with_baselines(std::vector<RecipeSummary>& recipes,
     }
     // Copies: `recipes` is written below, the baseline among them.
     const std::vector<double> scores = baseline->balanced_per_seed;
-    const double final_score = baseline->balanced;
+    // The baseline's curve's last point, not its mean final score: the same seed mean summed in
+    // the curve's order, so that the baseline reaches its own final score at its last step
+    // (the two can differ in the last bit).
+    const double final_score = baseline->balanced_curve.empty()
+                                   ? baseline->balanced
+                                   : baseline->balanced_curve.back().mean;
     for (auto& recipe : recipes) {
       if (recipe.balanced_per_seed.size() != scores.size()) {
         fail("recipe {} has {} seeds, the baseline {} {}", recipe.name,
