@@ -21,7 +21,9 @@
 #include "cuvee/core/threads.h"
 #include "cuvee/core/version.h"
 #include "cuvee/corpus/domain.h"
-#include "cuvee/laws/law_fit.h"
+#include "cuvee/laws/observations.h"
+#include "cuvee/mixing/policy_params.h"
+#include "cuvee/mixing/velocitune_policy.h"
 #include "cuvee/run/config.h"
 #include "cuvee/run/metrics.h"
 #include "cuvee/run/run_folder.h"
@@ -390,16 +392,12 @@ class Study {
       write_rows({natural_run / kObservationsFile}, proxy,
                  [&](const std::string&, double step) { return step > 0 && step <= window; });
       run_child_checked(LawFitCommand{"step", proxy, fit_file}.argv(), dir / "law.log");
-      // The summary's copy of the targets the policy computes from the same fit.
-      LawFit fit = read_law_fit(fit_file);
-      LawInput x;
-      x.step = static_cast<double>(scale_.steps);
-      for (size_t d = 0; d < fit.loss_domains.size(); ++d) {
-        auto target = fit.predict(d, x);
-        if (!target || !std::isfinite(*target)) {
-          fail("{}: no finite target for domain {}", fit_file.string(), fit.loss_domains[d]);
-        }
-        velocitune_targets_[fit.loss_domains[d]] = *target;
+      // The summary's copy of the targets, computed as the policy computes them from the fit.
+      PolicyParams params({{"targets_fit", fit_file.string()}, {"target_steps", scale_.steps}},
+                          "velocitune");
+      const std::vector<double> targets = velocitune_targets(params, domain_names_);
+      for (size_t d = 0; d < domain_names_.size(); ++d) {
+        velocitune_targets_[domain_names_[d]] = targets[d];
       }
     }
     Mixing mixing = recipe_mixing("velocitune");
