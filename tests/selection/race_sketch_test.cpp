@@ -85,6 +85,58 @@ TEST(RaceSketch, OneHashPerRowIsTheFormerSketch) {
   }
 }
 
+TEST(RaceSketch, BucketIsTheUniversalHashOfTheRowsTuple) {
+  // P > 1 and buckets that stress the reduction: bucket = ((β + Σ_j α_j·h_j) mod (2^61 − 1))
+  // mod B, reduced here after every term and with a division, from the row's draws (a_j, b_j,
+  // α_j for each hash, then β). Six hashes cross the hasher's four-term blocks; B = 2^32 − 1
+  // makes its reciprocal's quotient estimate short. A projection within 1e-3 of an integer is
+  // skipped: the GEMM may round it to either side.
+  auto e = testing::clusters({25, 15}, 8, 3.0, 9);
+  const unsigned __int128 m61 = (uint64_t{1} << 61) - 1;
+  uint64_t checked = 0;
+  for (uint64_t hashes : {2, 4, 6}) {
+    for (uint64_t buckets : {uint64_t{7}, uint64_t{5000}, uint64_t{UINT32_MAX}}) {
+      RaceParams p = params_for(e, 4, hashes);
+      p.rows = 5;
+      p.buckets = buckets;
+      p.width /= 8;  // many distinct h, negative ones among them
+      RaceHasher hasher(p);
+      std::vector<uint32_t> got(e.rows * p.rows);
+      hasher.hash(e.row(0), e.rows, got.data());
+      for (uint64_t r = 0; r < p.rows; ++r) {
+        SequentialRng rng(p.seed, Stream::kDensityHash, r);
+        std::vector<std::vector<double>> a(hashes, std::vector<double>(p.dim));
+        std::vector<float> b(hashes);
+        std::vector<uint64_t> alpha(hashes);
+        for (uint64_t j = 0; j < hashes; ++j) {
+          for (auto& v : a[j]) v = static_cast<float>(rng.normal() / p.width);
+          b[j] = static_cast<float>(rng.uniform());
+          alpha[j] = 1 + rng.below(static_cast<uint64_t>(m61) - 1);
+        }
+        const uint64_t beta = rng.below(static_cast<uint64_t>(m61));
+        for (uint64_t i = 0; i < e.rows; ++i) {
+          uint64_t mixed = beta;
+          bool ambiguous = false;
+          for (uint64_t j = 0; j < hashes; ++j) {
+            double dot = b[j];
+            for (uint64_t c = 0; c < p.dim; ++c) dot += e.row(i)[c] * a[j][c];
+            ambiguous |= std::abs(dot - std::round(dot)) < 1e-3;
+            auto key =
+                static_cast<uint64_t>(static_cast<int64_t>(std::floor(dot)) + (int64_t{1} << 60));
+            mixed = static_cast<uint64_t>((static_cast<unsigned __int128>(alpha[j]) * key + mixed) %
+                                          m61);
+          }
+          if (ambiguous) continue;
+          ++checked;
+          EXPECT_EQ(got[r * e.rows + i], mixed % buckets)
+              << "P " << hashes << " B " << buckets << " row " << r << " embedding " << i;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 400u);  // of 9 × 5 × 40 = 1800
+}
+
 TEST(RaceSketch, MergeOfShardsEqualsSketchOfUnion) {
   auto e = testing::clusters({3000, 1500, 700}, 24, 3.0, 2);
   auto p = params_for(e, 11);

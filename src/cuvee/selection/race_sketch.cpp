@@ -17,14 +17,50 @@ namespace cuvee {
 namespace {
 
 constexpr uint64_t kMersenne61 = (uint64_t{1} << 61) - 1;
-constexpr uint64_t kBlock = 2048;  // embeddings hashed per GEMM
+// Embeddings hashed per GEMM; not a power of two, so that a tile's R stores into the R × n
+// buckets, n·4 bytes apart, do not all land in one L1 set.
+constexpr uint64_t kBlock = 2040;
+constexpr uint64_t kTile = 16;
+// Added to each hash value h so that the key is in [0, 2^61) for |h| < 2^60: distinct values stay
+// distinct modulo 2^61 − 1 (a negative h cast to u64 would alias a small positive one).
+constexpr int64_t kKeyShift = int64_t{1}
+                              << 60;  // embeddings whose buckets are gathered before storing
 constexpr char kMagic[8] = {'C', 'U', 'V', 'R', 'A', 'C', 'E', '2'};
 constexpr char kMagicOne[8] = {'C', 'U', 'V', 'R', 'A', 'C', 'E', '1'};
 
+// x mod (2^61 − 1) for x < 2^124: the two folds keep every partial sum under 2^64.
 uint64_t mod_mersenne61(unsigned __int128 x) {
   uint64_t r = static_cast<uint64_t>(x & kMersenne61) + static_cast<uint64_t>(x >> 61);
   r = (r & kMersenne61) + (r >> 61);
   return r >= kMersenne61 ? r - kMersenne61 : r;
+}
+
+// floor(v) for finite |v| < 2^63, without the libm call that baseline x86-64 makes for floorf:
+// truncation, then one down for a negative non-integer.
+int64_t floor_to_int(float v) {
+  auto t = static_cast<int64_t>(v);
+  return t - static_cast<int64_t>(static_cast<float>(t) > v);
+}
+
+// 2^60 + h_k, the key of h_k = floor(projection[k] + offset[k]) (see RaceHasher::hash), for all
+// k, in two loops that the compiler vectorizes (a range check, then truncation and one down
+// below a non-integer); false, with keys untouched, when some value lies outside ±2^30 (or is
+// NaN), beyond the int32 lanes.
+bool keys_of_small_floors(const float* projection, const float* offset, uint64_t n,
+                          uint64_t* keys) {
+  constexpr float kLimit = 0x1p30f;
+  int outside = 0;
+  for (uint64_t k = 0; k < n; ++k) {
+    outside |= std::abs(projection[k] + offset[k]) < kLimit ? 0 : 1;
+  }
+  if (outside != 0) return false;
+  for (uint64_t k = 0; k < n; ++k) {
+    const float v = projection[k] + offset[k];
+    auto h = static_cast<int32_t>(v);
+    h -= static_cast<float>(h) > v ? 1 : 0;
+    keys[k] = static_cast<uint64_t>(int64_t{h} + kKeyShift);
+  }
+  return true;
 }
 
 // Runs fn(first, last) over [0, n) split across the default thread count.
@@ -83,18 +119,22 @@ RaceHasher::RaceHasher(const RaceParams& p) : params_(p) {
   offsets_.resize(hashes);
   alpha_.resize(hashes);
   beta_.resize(p.rows);
-  for (uint64_t r = 0; r < p.rows; ++r) {
-    // Row r's draws in order: for each of its hashes a_j, b_j and α_j, then β (with one hash
-    // per row, the order of sketches before hashes_per_row existed).
-    SequentialRng rng(p.seed, Stream::kDensityHash, r);
-    for (uint64_t j = r * p.hashes_per_row; j < (r + 1) * p.hashes_per_row; ++j) {
-      for (uint64_t c = 0; c < p.dim; ++c)
-        scaled_[j * p.dim + c] = static_cast<float>(rng.normal() / p.width);
-      offsets_[j] = static_cast<float>(rng.uniform());
-      alpha_[j] = 1 + rng.below(kMersenne61 - 1);
+  // Each row draws from its own stream, so rows are drawn in parallel with the same values.
+  parallel_ranges(p.rows, [&](uint64_t first, uint64_t last) {
+    for (uint64_t r = first; r < last; ++r) {
+      // Row r's draws in order: for each of its hashes a_j, b_j and α_j, then β (with one hash
+      // per row, the order of sketches before hashes_per_row existed).
+      SequentialRng rng(p.seed, Stream::kDensityHash, r);
+      for (uint64_t j = r * p.hashes_per_row; j < (r + 1) * p.hashes_per_row; ++j) {
+        for (uint64_t c = 0; c < p.dim; ++c)
+          scaled_[j * p.dim + c] = static_cast<float>(rng.normal() / p.width);
+        offsets_[j] = static_cast<float>(rng.uniform());
+        alpha_[j] = 1 + rng.below(kMersenne61 - 1);
+      }
+      beta_[r] = rng.below(kMersenne61);
     }
-    beta_[r] = rng.below(kMersenne61);
-  }
+  });
+  bucket_reciprocal_ = UINT64_MAX / p.buckets;
 }
 
 void RaceHasher::hash(const float* x, uint64_t n, uint32_t* out) const {
@@ -105,20 +145,62 @@ void RaceHasher::hash(const float* x, uint64_t n, uint32_t* out) const {
               static_cast<int>(d), 1.0f, x, static_cast<int>(d), scaled_.data(),
               static_cast<int>(d), 0.0f, projections_.data(), static_cast<int>(H));
   parallel_ranges(n, [&](uint64_t first, uint64_t last) {
+    std::vector<uint64_t> keys(H);
+    // A tile's buckets, R × kTile, copied to out a tile row at a time: storing straight into
+    // out would touch R lines n·4 bytes apart for each embedding, all in one L1 set.
+    std::vector<uint32_t> tile(R * kTile);
     for (uint64_t i = first; i < last; ++i) {
+      const uint64_t tile_start = i - (i - first) % kTile;
       const float* projection = projections_.data() + i * H;
-      for (uint64_t r = 0; r < R; ++r) {
-        // The row's P hashes as one key: (β + Σ_j α_j·h_j) mod (2^61 − 1), a universal hash of
-        // the tuple (Carter–Wegman), then mod B.
-        uint64_t mixed = beta_[r];
-        for (uint64_t j = r * P; j < (r + 1) * P; ++j) {
-          auto h = static_cast<int64_t>(std::floor(projection[j] + offsets_[j]));
-          // Shifted into [0, 2^61) so that distinct hashes stay distinct modulo 2^61 − 1 (a
-          // negative h cast to u64 would alias a small positive one).
-          uint64_t key = static_cast<uint64_t>(h + (int64_t{1} << 60));
-          mixed = mod_mersenne61(static_cast<unsigned __int128>(alpha_[j]) * key + mixed);
+      // The row's buckets from the keys of h_j, the floor of hash j's shifted projection.
+      auto bucket_rows = [&](auto&& key_of) {
+        for (uint64_t r = 0; r < R; ++r) {
+          // The row's P hashes as one key: (β + Σ_j α_j·h_j) mod (2^61 − 1), a universal hash
+          // of the tuple (Carter–Wegman), then mod B. Four products (each under 2^122) are
+          // summed before one reduction; the residue is the same as reducing after each.
+          const uint64_t* alpha = alpha_.data() + r * P;
+          const uint64_t first_hash = r * P;
+          auto product = [&](uint64_t j) {
+            return static_cast<unsigned __int128>(alpha[j]) * key_of(first_hash + j);
+          };
+          uint64_t mixed = beta_[r];
+          uint64_t j = 0;
+          for (; j + 4 <= P; j += 4) {
+            mixed = mod_mersenne61(mixed + product(j) + product(j + 1) + product(j + 2) +
+                                   product(j + 3));
+          }
+          if (j < P) {
+            unsigned __int128 sum = mixed;
+            for (; j < P; ++j) sum += product(j);
+            mixed = mod_mersenne61(sum);
+          }
+          // mixed mod B by the reciprocal ⌊(2^64 − 1)/B⌋: since mixed < 2^61 the estimated
+          // quotient is short by at most one, and one subtraction makes it exact.
+          const auto quotient = static_cast<uint64_t>(
+              (static_cast<unsigned __int128>(mixed) * bucket_reciprocal_) >> 64);
+          uint64_t bucket = mixed - quotient * B;
+          if (bucket >= B) bucket -= B;
+          tile[r * kTile + (i - tile_start)] = static_cast<uint32_t>(bucket);
         }
-        out[r * n + i] = static_cast<uint32_t>(mixed % B);
+      };
+      if (keys_of_small_floors(projection, offsets_.data(), H, keys.data())) {
+        bucket_rows([&](uint64_t j) { return keys[j]; });
+      } else {
+        for (uint64_t j = 0; j < H; ++j) {
+          if (!std::isfinite(projection[j] + offsets_[j])) {
+            fail("RACE sketch: embedding {} of the block projects to {} (too large for width {})",
+                 i, projection[j], params_.width);
+          }
+        }
+        bucket_rows([&](uint64_t j) {
+          return static_cast<uint64_t>(floor_to_int(projection[j] + offsets_[j]) + kKeyShift);
+        });
+      }
+      if (i + 1 == last || i + 1 - tile_start == kTile) {
+        const uint64_t count = i + 1 - tile_start;
+        for (uint64_t r = 0; r < R; ++r) {
+          std::memcpy(out + r * n + tile_start, tile.data() + r * kTile, count * sizeof(uint32_t));
+        }
       }
     }
   });

@@ -55,6 +55,7 @@ class RaceHasher {
   std::vector<float> offsets_;   // b_rj / w
   std::vector<uint64_t> alpha_;  // universal-hash coefficient of each hash
   std::vector<uint64_t> beta_;   // universal-hash offset of each row
+  uint64_t bucket_reciprocal_;   // ⌊(2^64 − 1)/B⌋, for the bucket without a division
   mutable std::vector<float> projections_;
 };
 
